@@ -1,0 +1,3 @@
+from control_tower.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,93 @@
+"""Engine and session management.
+
+One ``Database`` per process, created by the app's lifespan (or a CLI command). SQLite runs
+in WAL mode with a busy timeout so readers never block the writer and short write bursts
+wait instead of failing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event, make_url
+from sqlalchemy.engine import URL
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+from sqlalchemy.pool import StaticPool
+
+from control_tower.core.config import Settings
+
+
+def sqlite_path(url: str | URL) -> Path | None:
+    """The file behind a SQLite URL, or ``None`` for in-memory/other databases."""
+    parsed = make_url(url) if isinstance(url, str) else url
+    if not parsed.drivername.startswith("sqlite"):
+        return None
+    database = parsed.database
+    if not database or database == ":memory:":
+        return None
+    return Path(database)
+
+
+def create_engine(settings: Settings, *, url: str | None = None) -> AsyncEngine:
+    """Create the async engine for ``url`` (default ``settings.database_url``)."""
+    target = url or settings.database_url
+    parsed = make_url(target)
+    kwargs: dict[str, Any] = {}
+    if parsed.drivername.startswith("sqlite"):
+        path = sqlite_path(parsed)
+        if path is None:
+            kwargs["poolclass"] = StaticPool
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        kwargs["connect_args"] = {"check_same_thread": False}
+        engine = create_async_engine(target, **kwargs)
+        busy_timeout = settings.sqlite_busy_timeout_ms
+
+        @event.listens_for(engine.sync_engine, "connect")
+        def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+            cursor = dbapi_connection.cursor()
+            cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout)}")
+            if path is not None:
+                cursor.execute("PRAGMA journal_mode = WAL")
+                cursor.execute("PRAGMA synchronous = NORMAL")
+            cursor.close()
+
+        return engine
+    kwargs["pool_size"] = settings.db_pool_size
+    kwargs["max_overflow"] = settings.db_pool_size
+    kwargs["pool_pre_ping"] = True
+    return create_async_engine(target, **kwargs)
+
+
+class Database:
+    """The engine and session factory of one process."""
+
+    def __init__(self, settings: Settings, *, url: str | None = None) -> None:
+        self.engine = create_engine(settings, url=url)
+        self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    @asynccontextmanager
+    async def session(self) -> AsyncIterator[AsyncSession]:
+        """A unit of work: commit on success, roll back on error."""
+        async with self.sessionmaker() as session:
+            try:
+                yield session
+                await session.commit()
+            except BaseException:
+                await session.rollback()
+                raise
+
+    async def dispose(self) -> None:
+        await self.engine.dispose()

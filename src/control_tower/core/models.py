@@ -1,0 +1,267 @@
+"""The eight tables of the original Next.js database, column for column.
+
+Names, types, nullability and defaults follow the original seed DDL: every date is TEXT
+holding ``toISOString()`` output, booleans are INTEGER 0/1, enum-like columns are plain TEXT
+(the original enforced enums only in TypeScript). REAL columns stay REAL on SQLite and become
+double precision on PostgreSQL so no digits are lost.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from sqlalchemy import REAL, Float, Index, Integer, Text, text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+Real = Float(asdecimal=False).with_variant(REAL(), "sqlite")
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class UserRole(StrEnum):
+    ADMIN = "admin"
+    BU_MANAGER = "bu_manager"
+    SUPERVISOR = "supervisor"
+
+
+class Channel(StrEnum):
+    PHONE = "phone"
+    EMAIL = "email"
+    LINE = "line"
+    WEB = "web"
+
+
+class CaseStatus(StrEnum):
+    OPEN = "open"
+    IN_PROGRESS = "in_progress"
+    RESOLVED = "resolved"
+    CLOSED = "closed"
+
+
+class Sentiment(StrEnum):
+    POSITIVE = "positive"
+    NEUTRAL = "neutral"
+    NEGATIVE = "negative"
+
+
+class Severity(StrEnum):
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+    CRITICAL = "critical"
+
+
+class AlertType(StrEnum):
+    SPIKE = "spike"
+    THRESHOLD = "threshold"
+    URGENCY = "urgency"
+    MISCLASSIFICATION = "misclassification"
+
+
+class AlertStatus(StrEnum):
+    ACTIVE = "active"
+    ACKNOWLEDGED = "acknowledged"
+    RESOLVED = "resolved"
+    DISMISSED = "dismissed"
+
+
+class ShareType(StrEnum):
+    SHARE = "share"
+    ESCALATION = "escalation"
+
+
+class ShareStatus(StrEnum):
+    PENDING = "pending"
+    READ = "read"
+    ACTIONED = "actioned"
+
+
+class UploadStatus(StrEnum):
+    PROCESSING = "processing"
+    COMPLETED = "completed"
+    FAILED = "failed"
+    PARTIAL = "partial"
+
+
+class RecomputeStatus(StrEnum):
+    PENDING = "pending"
+    PROCESSING = "processing"
+    COMPLETED = "completed"
+    FAILED = "failed"
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[str] = mapped_column(Text, primary_key=True)
+    name: Mapped[str] = mapped_column(Text, nullable=False)
+    email: Mapped[str] = mapped_column(Text, nullable=False)
+    role: Mapped[str] = mapped_column(Text, nullable=False)
+    business_unit: Mapped[str | None] = mapped_column(Text)
+    avatar_url: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[str] = mapped_column(Text, nullable=False)
+
+
+class Case(Base):
+    __tablename__ = "cases"
+    __table_args__ = (
+        Index("idx_cases_business_unit", "business_unit"),
+        Index("idx_cases_channel", "channel"),
+        Index("idx_cases_status", "status"),
+        Index("idx_cases_severity", "severity"),
+        Index("idx_cases_category", "category"),
+        Index("idx_cases_created_at", "created_at"),
+    )
+
+    id: Mapped[str] = mapped_column(Text, primary_key=True)
+    case_number: Mapped[str] = mapped_column(Text, nullable=False, unique=True)
+    channel: Mapped[str] = mapped_column(Text, nullable=False)
+    status: Mapped[str] = mapped_column(Text, nullable=False)
+    category: Mapped[str] = mapped_column(Text, nullable=False)
+    subcategory: Mapped[str | None] = mapped_column(Text)
+    sentiment: Mapped[str] = mapped_column(Text, nullable=False)
+    severity: Mapped[str] = mapped_column(Text, nullable=False)
+    risk_flag: Mapped[int] = mapped_column(Integer, nullable=False, server_default=text("0"))
+    needs_review_flag: Mapped[int] = mapped_column(
+        Integer, nullable=False, server_default=text("0")
+    )
+    business_unit: Mapped[str] = mapped_column(Text, nullable=False)
+    summary: Mapped[str] = mapped_column(Text, nullable=False)
+    customer_name: Mapped[str | None] = mapped_column(Text)
+    agent_id: Mapped[str | None] = mapped_column(Text)
+    assigned_to: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[str] = mapped_column(Text, nullable=False)
+    updated_at: Mapped[str] = mapped_column(Text, nullable=False)
+    resolved_at: Mapped[str | None] = mapped_column(Text)
+    upload_id: Mapped[str | None] = mapped_column(Text)
+
+
+class Alert(Base):
+    __tablename__ = "alerts"
+    __table_args__ = (
+        Index("idx_alerts_status", "status"),
+        Index("idx_alerts_severity", "severity"),
+        Index("idx_alerts_business_unit", "business_unit"),
+    )
+
+    id: Mapped[str] = mapped_column(Text, primary_key=True)
+    type: Mapped[str] = mapped_column(Text, nullable=False)
+    severity: Mapped[str] = mapped_column(Text, nullable=False)
+    title: Mapped[str] = mapped_column(Text, nullable=False)
+    description: Mapped[str] = mapped_column(Text, nullable=False)
+    business_unit: Mapped[str | None] = mapped_column(Text)
+    category: Mapped[str | None] = mapped_column(Text)
+    channel: Mapped[str | None] = mapped_column(Text)
+    baseline_value: Mapped[float | None] = mapped_column(Real)
+    current_value: Mapped[float | None] = mapped_column(Real)
+    percentage_change: Mapped[float | None] = mapped_column(Real)
+    status: Mapped[str] = mapped_column(Text, nullable=False, server_default=text("'active'"))
+    acknowledged_by: Mapped[str | None] = mapped_column(Text)
+    acknowledged_at: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[str] = mapped_column(Text, nullable=False)
+    updated_at: Mapped[str] = mapped_column(Text, nullable=False)
+
+
+class TrendingTopic(Base):
+    __tablename__ = "trending_topics"
+
+    id: Mapped[str] = mapped_column(Text, primary_key=True)
+    topic: Mapped[str] = mapped_column(Text, nullable=False)
+    description: Mapped[str | None] = mapped_column(Text)
+    case_count: Mapped[int] = mapped_column(Integer, nullable=False, server_default=text("0"))
+    baseline_count: Mapped[int] = mapped_column(Integer, nullable=False, server_default=text("0"))
+    trend: Mapped[str] = mapped_column(Text, nullable=False)
+    percentage_change: Mapped[float | None] = mapped_column(Real)
+    trend_score: Mapped[float] = mapped_column(Real, nullable=False, server_default=text("0"))
+    business_unit: Mapped[str | None] = mapped_column(Text)
+    category: Mapped[str | None] = mapped_column(Text)
+    sample_case_ids: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[str] = mapped_column(Text, nullable=False)
+    updated_at: Mapped[str] = mapped_column(Text, nullable=False)
+
+
+class FeedItem(Base):
+    __tablename__ = "feed_items"
+    __table_args__ = (
+        Index("idx_feed_items_type", "type"),
+        Index("idx_feed_items_created_at", "created_at"),
+    )
+
+    id: Mapped[str] = mapped_column(Text, primary_key=True)
+    type: Mapped[str] = mapped_column(Text, nullable=False)
+    title: Mapped[str] = mapped_column(Text, nullable=False)
+    content: Mapped[str] = mapped_column(Text, nullable=False)
+    metadata_: Mapped[str | None] = mapped_column("metadata", Text)
+    priority: Mapped[int] = mapped_column(Integer, nullable=False, server_default=text("0"))
+    reference_id: Mapped[str | None] = mapped_column(Text)
+    reference_type: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[str] = mapped_column(Text, nullable=False)
+    expires_at: Mapped[str | None] = mapped_column(Text)
+
+
+class Share(Base):
+    __tablename__ = "shares"
+    __table_args__ = (
+        Index("idx_shares_recipient", "recipient_id"),
+        Index("idx_shares_status", "status"),
+    )
+
+    id: Mapped[str] = mapped_column(Text, primary_key=True)
+    type: Mapped[str] = mapped_column(Text, nullable=False)
+    source_type: Mapped[str] = mapped_column(Text, nullable=False)
+    source_id: Mapped[str] = mapped_column(Text, nullable=False)
+    sender_id: Mapped[str] = mapped_column(Text, nullable=False)
+    recipient_id: Mapped[str] = mapped_column(Text, nullable=False)
+    channel: Mapped[str] = mapped_column(Text, nullable=False, server_default=text("'internal'"))
+    message: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(Text, nullable=False, server_default=text("'pending'"))
+    created_at: Mapped[str] = mapped_column(Text, nullable=False)
+    read_at: Mapped[str | None] = mapped_column(Text)
+    actioned_at: Mapped[str | None] = mapped_column(Text)
+
+
+class Upload(Base):
+    __tablename__ = "uploads"
+
+    id: Mapped[str] = mapped_column(Text, primary_key=True)
+    file_name: Mapped[str] = mapped_column(Text, nullable=False)
+    file_size: Mapped[int] = mapped_column(Integer, nullable=False)
+    status: Mapped[str] = mapped_column(Text, nullable=False, server_default=text("'processing'"))
+    total_rows: Mapped[int] = mapped_column(Integer, nullable=False, server_default=text("0"))
+    success_count: Mapped[int] = mapped_column(Integer, nullable=False, server_default=text("0"))
+    error_count: Mapped[int] = mapped_column(Integer, nullable=False, server_default=text("0"))
+    errors: Mapped[str | None] = mapped_column(Text)
+    uploaded_by: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[str] = mapped_column(Text, nullable=False)
+    completed_at: Mapped[str | None] = mapped_column(Text)
+    recompute_status: Mapped[str | None] = mapped_column(Text)
+    recompute_started_at: Mapped[str | None] = mapped_column(Text)
+    recompute_completed_at: Mapped[str | None] = mapped_column(Text)
+    alerts_generated: Mapped[int | None] = mapped_column(Integer, server_default=text("0"))
+    trending_updated: Mapped[int | None] = mapped_column(Integer, server_default=text("0"))
+
+
+class SearchAnalytics(Base):
+    __tablename__ = "search_analytics"
+
+    id: Mapped[str] = mapped_column(Text, primary_key=True)
+    query: Mapped[str] = mapped_column(Text, nullable=False)
+    normalized_query: Mapped[str] = mapped_column(Text, nullable=False)
+    result_count: Mapped[int] = mapped_column(Integer, nullable=False, server_default=text("0"))
+    execution_time_ms: Mapped[int | None] = mapped_column(Integer)
+    user_id: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[str] = mapped_column(Text, nullable=False)
+
+
+ORIGINAL_TABLES = (
+    "users",
+    "cases",
+    "alerts",
+    "trending_topics",
+    "feed_items",
+    "shares",
+    "search_analytics",
+    "uploads",
+)

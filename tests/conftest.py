@@ -1,0 +1,72 @@
+"""Shared fixtures: a real database per test, the app over ASGI, a live uvicorn server."""
+
+from __future__ import annotations
+
+import os
+import time
+
+os.environ["TZ"] = "UTC"
+time.tzset()
+
+from collections.abc import AsyncIterator, Iterator  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import httpx  # noqa: E402
+import pytest  # noqa: E402
+from fastapi import FastAPI  # noqa: E402
+from hypothesis import settings as hypothesis_settings  # noqa: E402
+
+from control_tower.core.clock import Clock  # noqa: E402
+from control_tower.core.config import Settings  # noqa: E402
+from control_tower.core.migrate import migrate  # noqa: E402
+from control_tower.main import create_app  # noqa: E402
+from tests.support.paths import CLOCK_START, REFERENCE_DB  # noqa: E402
+from tests.support.server import LiveServer, make_settings  # noqa: E402
+
+hypothesis_settings.register_profile("dev", max_examples=100, deadline=None)
+hypothesis_settings.register_profile("ci", max_examples=100, deadline=None, derandomize=True)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+
+
+@pytest.fixture
+def reference_db(tmp_path: Path) -> Path:
+    """A fresh, migrated copy of the original's database."""
+    target = tmp_path / "reference.db"
+    target.write_bytes(REFERENCE_DB.read_bytes())
+    migrate(f"sqlite+aiosqlite:///{target}")
+    return target
+
+
+@pytest.fixture
+def settings(reference_db: Path) -> Settings:
+    return make_settings(reference_db)
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock(CLOCK_START)
+
+
+@pytest.fixture
+async def app(settings: Settings, clock: Clock) -> AsyncIterator[FastAPI]:
+    application = create_app(settings, clock=clock)
+    async with application.router.lifespan_context(application):
+        yield application
+
+
+@pytest.fixture
+async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+        yield http
+
+
+@pytest.fixture
+def live_server(settings: Settings) -> Iterator[LiveServer]:
+    """A real uvicorn on 127.0.0.1 serving a fresh reference database."""
+    server = LiveServer(settings, clock=Clock(CLOCK_START))
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()

@@ -1,0 +1,89 @@
+"""The settable clock and JavaScript Date arithmetic."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+
+import pytest
+
+from control_tower.core.clock import (
+    Clock,
+    iso_from_ms,
+    local_days_ago_ms,
+    local_end_of_day_ms,
+    local_midnight_ms,
+    local_weekday,
+    parse_js_date,
+)
+
+START = datetime(2026, 1, 15, 10, 5, tzinfo=UTC)
+START_MS = 1768471500000
+
+
+class TestClock:
+    def test_starts_at_the_given_instant_and_advances(self) -> None:
+        clock = Clock(START)
+        first = clock.now_ms()
+        assert START_MS <= first < START_MS + 1000
+        time.sleep(0.02)
+        assert clock.now_ms() >= first + 15
+
+    def test_set_and_advance(self) -> None:
+        clock = Clock()
+        clock.freeze()
+        clock.set(START)
+        assert clock.now_iso() == "2026-01-15T10:05:00.000Z"
+        clock.advance(86_400_000)
+        assert clock.now_iso() == "2026-01-16T10:05:00.000Z"
+        clock.unfreeze()
+        assert clock.now_ms() >= START_MS + 86_400_000
+
+    def test_iso_format(self) -> None:
+        assert iso_from_ms(START_MS + 7) == "2026-01-15T10:05:00.007Z"
+
+
+class TestLocalTime:
+    def test_midnights_in_utc(self) -> None:
+        assert iso_from_ms(local_midnight_ms(START_MS)) == "2026-01-15T00:00:00.000Z"
+        assert iso_from_ms(local_midnight_ms(START_MS, 6)) == "2026-01-09T00:00:00.000Z"
+        assert iso_from_ms(local_end_of_day_ms(local_midnight_ms(START_MS))) == (
+            "2026-01-15T23:59:59.999Z"
+        )
+        assert iso_from_ms(local_days_ago_ms(START_MS, 7)) == "2026-01-08T10:05:00.000Z"
+        assert local_weekday(START_MS) == 4  # Thursday
+
+    def test_midnight_follows_tz(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        monkeypatch.setenv("TZ", "Asia/Bangkok")
+        time.tzset()
+        try:
+            assert iso_from_ms(local_midnight_ms(START_MS)) == "2026-01-14T17:00:00.000Z"
+        finally:
+            monkeypatch.setenv("TZ", "UTC")
+            time.tzset()
+
+
+class TestParseJsDate:
+    @pytest.mark.parametrize(
+        ("text", "expected"),
+        [
+            ("2026-01-15T10:05:00.000Z", "2026-01-15T10:05:00.000Z"),
+            ("2026-01-15", "2026-01-15T00:00:00.000Z"),
+            ("2026-01-15T10:05:00", "2026-01-15T10:05:00.000Z"),
+            ("2026-01-15T10:05:00+07:00", "2026-01-15T03:05:00.000Z"),
+            ("2024-02-30", "2024-03-01T00:00:00.000Z"),
+            ("1/15/2024", "2024-01-15T00:00:00.000Z"),
+            ("2024/1/5", "2024-01-05T00:00:00.000Z"),
+            ("1-15-2024", "2024-01-15T00:00:00.000Z"),
+            ("2024-1-5", "2024-01-05T00:00:00.000Z"),
+        ],
+    )
+    def test_valid(self, text: str, expected: str) -> None:
+        parsed = parse_js_date(text)
+        assert parsed is not None and iso_from_ms(parsed) == expected
+
+    @pytest.mark.parametrize(
+        "text", ["abc", "", "2024-13-01", "15/01/2024", "2024-01-15T25:00:00Z", "2024-01-15T10:60"]
+    )
+    def test_invalid(self, text: str) -> None:
+        assert parse_js_date(text) is None

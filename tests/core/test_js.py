@@ -1,0 +1,165 @@
+"""JavaScript number and parsing semantics, checked against Node.js where it is installed."""
+
+from __future__ import annotations
+
+import json
+import math
+import shutil
+import subprocess
+from collections.abc import Iterator
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from control_tower.core.js import js_number_to_string, js_round, parse_int
+from control_tower.core.jsonenc import dumps
+
+NODE = shutil.which("node")
+
+
+class NodeOracle:
+    """A long-running node process answering one JSON request per line."""
+
+    SCRIPT = r"""
+const rl = require('readline').createInterface({input: process.stdin});
+rl.on('line', (line) => {
+  const req = JSON.parse(line);
+  let out;
+  if (req.op === 'stringify') out = JSON.stringify(req.bits === undefined ? req.value
+      : new Float64Array(new BigUint64Array([BigInt(req.bits)]).buffer)[0]);
+  else if (req.op === 'iso') out = new Date(req.ms).toISOString();
+  else if (req.op === 'parseInt') out = String(parseInt(req.value, 10));
+  else if (req.op === 'round') out = String(Math.round(
+      new Float64Array(new BigUint64Array([BigInt(req.bits)]).buffer)[0]));
+  else if (req.op === 'date') {
+    const t = new Date(req.value).getTime(); out = isNaN(t) ? 'NaN' : String(t);
+  }
+  process.stdout.write(JSON.stringify(out) + '\n');
+});
+"""
+
+    def __init__(self) -> None:
+        assert NODE is not None
+        self.proc = subprocess.Popen(
+            [NODE, "-e", self.SCRIPT],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            env={"TZ": "UTC", "PATH": "/usr/bin:/bin"},
+        )
+
+    def ask(self, **request: object) -> str:
+        assert self.proc.stdin is not None and self.proc.stdout is not None
+        self.proc.stdin.write(json.dumps(request) + "\n")
+        self.proc.stdin.flush()
+        answer: str = json.loads(self.proc.stdout.readline())
+        return answer
+
+    def close(self) -> None:
+        self.proc.kill()
+        self.proc.wait()
+
+
+def float_bits(value: float) -> int:
+    import struct
+
+    bits: int = struct.unpack("<Q", struct.pack("<d", value))[0]
+    return bits
+
+
+@pytest.fixture(scope="module")
+def node() -> Iterator[NodeOracle]:
+    if NODE is None:
+        pytest.skip("node is not installed; the JS oracle tests need it")
+    oracle = NodeOracle()
+    yield oracle
+    oracle.close()
+
+
+any_float = st.floats(allow_nan=True, allow_infinity=True)
+
+
+class TestJsonNumbers:
+    @given(any_float)
+    def test_float_encodes_like_json_stringify(self, node: NodeOracle, value: float) -> None:
+        expected = node.ask(op="stringify", bits=str(float_bits(value)))
+        assert dumps(value).decode() == expected
+
+    @given(st.integers(min_value=-(2**53), max_value=2**53))
+    def test_integral_floats_print_without_decimal_point(self, value: int) -> None:
+        assert dumps(float(value)).decode() == str(value)
+
+    def test_known_values(self) -> None:
+        assert dumps({"a": 95.0, "b": 54.5, "c": float("nan"), "d": -0.0}) == (
+            b'{"a":95,"b":54.5,"c":null,"d":0}'
+        )
+        assert dumps({"name": "สมชาย", "path": "a/b"}) == '{"name":"สมชาย","path":"a/b"}'.encode()
+
+    @given(st.floats(allow_nan=False, allow_infinity=False))
+    def test_number_to_string_round_trips(self, value: float) -> None:
+        text = js_number_to_string(value)
+        assert float(text) == value or (value == 0 and text == "0")
+        if 1e-6 <= abs(value) < 1e21:
+            assert "e" not in text
+
+    @given(any_float)
+    def test_number_to_string_matches_node(self, node: NodeOracle, value: float) -> None:
+        expected = node.ask(op="stringify", bits=str(float_bits(value)))
+        text = js_number_to_string(value)
+        if math.isnan(value) or math.isinf(value):
+            assert expected == "null"
+        else:
+            assert text == expected
+
+
+class TestIsoTimestamps:
+    @given(st.integers(min_value=-62135596800000, max_value=253402300799999))
+    def test_iso_matches_to_iso_string(self, node: NodeOracle, ms: int) -> None:
+        from control_tower.core.clock import iso_from_ms
+
+        assert iso_from_ms(ms) == node.ask(op="iso", ms=ms)
+
+
+class TestParseInt:
+    @pytest.mark.parametrize(
+        ("text", "expected"),
+        [
+            ("2.7", 2),
+            ("3x", 3),
+            (" 12", 12),
+            ("1e3", 1),
+            ("0x10", 0),
+            ("abc", None),
+            ("-1", -1),
+            ("+5", 5),
+            ("", None),
+            ("\t\n7", 7),
+            ("-", None),
+        ],
+    )
+    def test_documented_examples(self, text: str, expected: int | None) -> None:
+        assert parse_int(text) == expected
+
+    @given(st.text(max_size=12))
+    def test_matches_node(self, node: NodeOracle, text: str) -> None:
+        expected = node.ask(op="parseInt", value=text)
+        got = parse_int(text)
+        if expected == "NaN":
+            assert got is None
+        else:
+            assert got is not None and float(got) == float(expected)
+
+
+class TestRound:
+    @pytest.mark.parametrize(
+        ("value", "expected"), [(2.5, 3), (-2.5, -2), (0.49999999999999994, 0)]
+    )
+    def test_half_rounds_up(self, value: float, expected: int) -> None:
+        assert js_round(value) == expected
+
+    @given(st.floats(min_value=-1e15, max_value=1e15))
+    def test_matches_math_round(self, node: NodeOracle, value: float) -> None:
+        assert str(js_round(value)) == node.ask(op="round", bits=str(float_bits(value))).replace(
+            "-0", "0"
+        )

@@ -1,0 +1,85 @@
+"""Migrations: the baseline equals the original schema; adoption never touches data."""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from control_tower.core.migrate import MigrationError, migrate
+from control_tower.core.models import ORIGINAL_TABLES
+from tests.support.paths import REFERENCE_DB
+
+SCHEMA_QUERY = (
+    "SELECT type, name, tbl_name, sql FROM sqlite_master "
+    "WHERE tbl_name != 'alembic_version' ORDER BY type, name"
+)
+
+
+def schema(path: Path) -> list[tuple[str, ...]]:
+    with sqlite3.connect(path) as connection:
+        return connection.execute(SCHEMA_QUERY).fetchall()
+
+
+def table_digest(path: Path) -> dict[str, str]:
+    digests = {}
+    with sqlite3.connect(path) as connection:
+        for table in ORIGINAL_TABLES:
+            rows = connection.execute(f"SELECT * FROM {table} ORDER BY rowid").fetchall()
+            typed = [[(type(v).__name__, v) for v in row] for row in rows]
+            digests[table] = hashlib.sha256(repr(typed).encode()).hexdigest()
+    return digests
+
+
+def url(path: Path) -> str:
+    return f"sqlite+aiosqlite:///{path}"
+
+
+class TestBaseline:
+    def test_empty_database_gets_the_reference_schema(self, tmp_path: Path) -> None:
+        target = tmp_path / "new.db"
+        assert migrate(url(target)).startswith("created the schema")
+        assert schema(target) == schema(REFERENCE_DB)
+
+    def test_migrate_is_idempotent(self, tmp_path: Path) -> None:
+        target = tmp_path / "new.db"
+        migrate(url(target))
+        assert migrate(url(target)).startswith("already at revision")
+
+    def test_alembic_check_is_clean(self, tmp_path: Path) -> None:
+        target = tmp_path / "new.db"
+        migrate(url(target))
+        result = subprocess.run(
+            [sys.executable, "-m", "alembic", "check"],
+            env={"DATABASE_URL": str(target), "PATH": "/usr/bin:/bin"},
+            capture_output=True,
+            text=True,
+            check=False,
+            cwd=Path(__file__).resolve().parents[2],
+        )
+        assert result.returncode == 0, result.stderr + result.stdout
+        assert "No new upgrade operations detected" in result.stdout + result.stderr
+
+
+class TestAdoption:
+    def test_existing_database_is_stamped_and_rows_unchanged(self, tmp_path: Path) -> None:
+        target = tmp_path / "existing.db"
+        target.write_bytes(REFERENCE_DB.read_bytes())
+        before = table_digest(target)
+        assert migrate(url(target)).startswith("adopted the existing database")
+        assert table_digest(target) == before
+        assert schema(target) == schema(REFERENCE_DB)
+        with sqlite3.connect(target) as connection:
+            version = connection.execute("SELECT version_num FROM alembic_version").fetchall()
+        assert len(version) == 1
+
+    def test_partial_original_schema_is_refused(self, tmp_path: Path) -> None:
+        target = tmp_path / "partial.db"
+        with sqlite3.connect(target) as connection:
+            connection.execute("CREATE TABLE cases (id TEXT PRIMARY KEY)")
+        with pytest.raises(MigrationError, match="missing: alerts"):
+            migrate(url(target))
