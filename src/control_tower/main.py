@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 
 import structlog
 from fastapi import APIRouter, FastAPI
@@ -13,6 +13,7 @@ from control_tower.core.clock import Clock
 from control_tower.core.config import Settings, get_settings
 from control_tower.core.db import Database
 from control_tower.core.errors import install_error_handlers
+from control_tower.core.events import InProcessEventBus
 from control_tower.core.http import FrameworkMiddleware, RouteTable
 from control_tower.core.jsonenc import JSResponse
 from control_tower.core.logging import RequestContextMiddleware, configure_logging
@@ -32,22 +33,71 @@ one shape: `{"error": "<message>", "code": "<CODE>", "details"?: ..., "timestamp
 
 def api_routers() -> list[APIRouter]:
     """Every feature router, in registration order."""
-    return []
+    from control_tower.alerts.router import router as alerts
+    from control_tower.cases.router import router as cases
+    from control_tower.chat.router import router as chat
+    from control_tower.demo.router import router as demo
+    from control_tower.export.router import router as export
+    from control_tower.feed.router import router as feed
+    from control_tower.inbox.router import router as inbox
+    from control_tower.pulse.router import router as pulse
+    from control_tower.realtime.router import router as realtime
+    from control_tower.search.router import router as search
+    from control_tower.trending.router import router as trending
+    from control_tower.uploads.router import router as uploads
+
+    return [
+        alerts,
+        cases,
+        feed,
+        pulse,
+        inbox,
+        demo,
+        realtime,
+        search,
+        trending,
+        chat,
+        uploads,
+        export,
+    ]
+
+
+LifespanHook = Callable[[FastAPI], AbstractAsyncContextManager[None]]
+
+
+def _lifespan_hooks() -> list[LifespanHook]:
+    """Background work owned by the app (started after the database, stopped before it)."""
+    from control_tower.demo.service import demo_lifespan
+    from control_tower.uploads.service import uploads_lifespan
+
+    return [demo_lifespan, uploads_lifespan]
+
+
+LIFESPAN_HOOKS: list[LifespanHook] = []
 
 
 def create_app(settings: Settings | None = None, *, clock: Clock | None = None) -> FastAPI:
     """Build the ASGI application."""
     settings = settings or get_settings()
     configure_logging(settings)
+    if not LIFESPAN_HOOKS:
+        LIFESPAN_HOOKS.extend(_lifespan_hooks())
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        database = Database(settings)
+        bus = InProcessEventBus(app.state.clock)
+        await bus.start()
+        database = Database(settings, bus=bus)
+        app.state.bus = bus
         app.state.db = database
         log.info("app.started", database=database.dialect, environment=settings.environment)
         try:
-            yield
+            async with AsyncExitStack() as stack:
+                for hook in LIFESPAN_HOOKS:
+                    await stack.enter_async_context(hook(app))
+                yield
         finally:
+            await bus.close()
             await database.dispose()
             log.info("app.stopped")
 

