@@ -42,6 +42,7 @@ def api_routers() -> list[APIRouter]:
     from control_tower.inbox.router import router as inbox
     from control_tower.pulse.router import router as pulse
     from control_tower.realtime.router import router as realtime
+    from control_tower.recompute.router import router as recompute
     from control_tower.search.router import router as search
     from control_tower.trending.router import router as trending
     from control_tower.uploads.router import router as uploads
@@ -58,6 +59,7 @@ def api_routers() -> list[APIRouter]:
         trending,
         chat,
         uploads,
+        recompute,
         export,
     ]
 
@@ -68,9 +70,9 @@ LifespanHook = Callable[[FastAPI], AbstractAsyncContextManager[None]]
 def _lifespan_hooks() -> list[LifespanHook]:
     """Background work owned by the app (started after the database, stopped before it)."""
     from control_tower.demo.service import demo_lifespan
-    from control_tower.uploads.service import uploads_lifespan
+    from control_tower.recompute.service import recompute_lifespan
 
-    return [demo_lifespan, uploads_lifespan]
+    return [demo_lifespan, recompute_lifespan]
 
 
 LIFESPAN_HOOKS: list[LifespanHook] = []

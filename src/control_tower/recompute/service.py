@@ -1,4 +1,4 @@
-"""Uploads: CSV/XLSX import and the background recompute."""
+"""Recompute: alerts and trending topics rebuilt in the background after an upload."""
 
 from __future__ import annotations
 
@@ -9,6 +9,6 @@ from fastapi import FastAPI
 
 
 @asynccontextmanager
-async def uploads_lifespan(app: FastAPI) -> AsyncIterator[None]:
+async def recompute_lifespan(app: FastAPI) -> AsyncIterator[None]:
     """Recover recomputes interrupted by a restart; stop background work on shutdown."""
     yield
