@@ -6,9 +6,11 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 
 import structlog
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, Depends, FastAPI
 from starlette.middleware.cors import CORSMiddleware
 
+from control_tower.auth.deps import authenticate
+from control_tower.auth.router import router as auth_router
 from control_tower.core.clock import Clock
 from control_tower.core.config import Settings, get_settings
 from control_tower.core.db import Database
@@ -17,6 +19,8 @@ from control_tower.core.events import InProcessEventBus
 from control_tower.core.http import FrameworkMiddleware, RouteTable
 from control_tower.core.jsonenc import JSResponse
 from control_tower.core.logging import RequestContextMiddleware, configure_logging
+from control_tower.core.ratelimit import MemoryRateLimiter
+from control_tower.core.security import SecurityMiddleware
 from control_tower.health.router import router as health_router
 
 log = structlog.get_logger("control_tower.app")
@@ -114,13 +118,18 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     app.state.settings = settings
     app.state.clock = clock or Clock(settings.clock_start)
 
+    app.state.rate_limiter = MemoryRateLimiter(app.state.clock)
+
     install_error_handlers(app)
-    routers = [health_router, *api_routers()]
-    for router in routers:
-        app.include_router(router)
-    app.state.route_table = RouteTable([app.router, *routers])
+    app.include_router(health_router)
+    app.include_router(auth_router)
+    features = api_routers()
+    for router in features:
+        app.include_router(router, dependencies=[Depends(authenticate)])
+    app.state.route_table = RouteTable([app.router, health_router, auth_router, *features])
 
     app.add_middleware(FrameworkMiddleware, route_table=app.state.route_table)
+    app.add_middleware(SecurityMiddleware, settings=settings)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=settings.cors_origins,
