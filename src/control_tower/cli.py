@@ -178,6 +178,25 @@ async def _with_session(settings: Settings, action: Any) -> Any:
         await database.dispose()
 
 
+def cmd_db_copy(args: argparse.Namespace, settings: Settings) -> int:
+    from control_tower.core.config import normalise_database_url
+    from control_tower.core.dbcopy import CopyError, copy_database
+
+    try:
+        source = normalise_database_url(args.source)
+        target = normalise_database_url(args.target)
+    except ValueError as exc:
+        return _fail(f"invalid database URL: {exc}", 2)
+    try:
+        reports = asyncio.run(copy_database(settings, source, target))
+    except CopyError as exc:
+        return _fail(f"db copy: {exc}")
+    for report in reports:
+        print(f"db copy: {report.name:<20} {report.rows:>9,} rows  checksum {report.checksum[:16]}")
+    print(f"db copy: verified {sum(r.rows for r in reports):,} rows in {len(reports)} tables")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="control-tower", description="Call Center Intelligence Control Tower API"
@@ -213,6 +232,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     seed.add_argument("--quiet", action="store_true", help="no progress bar")
     seed.set_defaults(handler=cmd_seed)
+
+    db = commands.add_parser("db", help="database maintenance")
+    db_commands = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
+    copy = db_commands.add_parser("copy", help="copy every row to another database, verified")
+    copy.add_argument("--from", dest="source", required=True, help="source database URL/path")
+    copy.add_argument("--to", dest="target", required=True, help="target database URL/path")
+    copy.set_defaults(handler=cmd_db_copy)
 
     users = commands.add_parser("users", help="administer users who can log in")
     user_commands = users.add_subparsers(dest="users_command", required=True, metavar="ACTION")
