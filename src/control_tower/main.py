@@ -7,18 +7,21 @@ from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontext
 
 import structlog
 from fastapi import APIRouter, Depends, FastAPI
+from prometheus_client import CONTENT_TYPE_LATEST
 from starlette.middleware.cors import CORSMiddleware
+from starlette.responses import Response
 
 from control_tower.auth.deps import authenticate
 from control_tower.auth.router import router as auth_router
 from control_tower.core.clock import Clock
 from control_tower.core.config import Settings, get_settings
-from control_tower.core.db import Database
+from control_tower.core.db import Database, install_slow_query_log
 from control_tower.core.errors import install_error_handlers
 from control_tower.core.events import InProcessEventBus
 from control_tower.core.http import FrameworkMiddleware, RouteTable
 from control_tower.core.jsonenc import JSResponse
 from control_tower.core.logging import RequestContextMiddleware, configure_logging
+from control_tower.core.metrics import Metrics, MetricsMiddleware
 from control_tower.core.ratelimit import MemoryRateLimiter
 from control_tower.core.security import SecurityMiddleware
 from control_tower.health.router import router as health_router
@@ -94,6 +97,9 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         bus = InProcessEventBus(app.state.clock)
         await bus.start()
         database = Database(settings, bus=bus)
+        install_slow_query_log(
+            database.engine, settings.slow_query_ms, app.state.metrics.slow_queries.inc
+        )
         app.state.bus = bus
         app.state.db = database
         log.info("app.started", database=database.dialect, environment=settings.environment)
@@ -119,6 +125,11 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     app.state.clock = clock or Clock(settings.clock_start)
 
     app.state.rate_limiter = MemoryRateLimiter(app.state.clock)
+    app.state.metrics = Metrics(app.state)
+
+    @app.get("/metrics", include_in_schema=False)
+    async def metrics() -> Response:
+        return Response(app.state.metrics.render(), media_type=CONTENT_TYPE_LATEST)
 
     install_error_handlers(app)
     app.include_router(health_router)
@@ -138,5 +149,6 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         allow_headers=["*"],
         expose_headers=["x-request-id", "x-total-rows", "x-max-rows", "content-disposition"],
     )
+    app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)
     app.add_middleware(RequestContextMiddleware)
     return app

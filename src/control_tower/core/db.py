@@ -7,11 +7,13 @@ wait instead of failing.
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+import structlog
 from sqlalchemy import event, make_url
 from sqlalchemy.engine import URL
 from sqlalchemy.ext.asyncio import (
@@ -29,6 +31,8 @@ from control_tower.core.events import (
     publish_pending,
     take_pending_events,
 )
+
+slow_log = structlog.get_logger("control_tower.db")
 
 
 def sqlite_path(url: str | URL) -> Path | None:
@@ -71,6 +75,34 @@ def create_engine(settings: Settings, *, url: str | None = None) -> AsyncEngine:
     kwargs["max_overflow"] = settings.db_pool_size
     kwargs["pool_pre_ping"] = True
     return create_async_engine(target, **kwargs)
+
+
+def install_slow_query_log(engine: AsyncEngine, threshold_ms: int, on_slow: Any = None) -> None:
+    """Log every statement slower than ``threshold_ms`` with the request id and route."""
+
+    @event.listens_for(engine.sync_engine, "before_cursor_execute")
+    def _start(
+        conn: Any, cursor: Any, statement: str, params: Any, context: Any, many: bool
+    ) -> None:
+        conn.info.setdefault("ct_query_start", []).append(time.perf_counter())
+
+    @event.listens_for(engine.sync_engine, "after_cursor_execute")
+    def _stop(
+        conn: Any, cursor: Any, statement: str, params: Any, context: Any, many: bool
+    ) -> None:
+        started = conn.info.get("ct_query_start")
+        if not started:
+            return
+        elapsed_ms = (time.perf_counter() - started.pop()) * 1000
+        if elapsed_ms >= threshold_ms:
+            slow_log.warning(
+                "db.slow_query",
+                duration_ms=round(elapsed_ms, 1),
+                statement=" ".join(statement.split())[:500],
+                executemany=many,
+            )
+            if on_slow is not None:
+                on_slow()
 
 
 class Database:
