@@ -11,6 +11,16 @@ _hasher = PasswordHasher()  # argon2-cffi defaults: Argon2id, RFC 9106 low-memor
 # known one, so response times do not reveal which emails exist.
 _DUMMY_HASH = _hasher.hash("control-tower-timing-equaliser")
 
+
+def configure_hasher(*, time_cost: int, memory_cost_kib: int, parallelism: int = 1) -> None:
+    """Use other Argon2id cost parameters (tests use cheap ones; hashes stay Argon2id)."""
+    global _hasher, _DUMMY_HASH
+    _hasher = PasswordHasher(
+        time_cost=time_cost, memory_cost=memory_cost_kib, parallelism=parallelism
+    )
+    _DUMMY_HASH = _hasher.hash("control-tower-timing-equaliser")
+
+
 MIN_PASSWORD_LENGTH = 8
 
 
