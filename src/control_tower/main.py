@@ -13,6 +13,7 @@ from starlette.responses import Response
 
 from control_tower.auth.deps import authenticate
 from control_tower.auth.router import router as auth_router
+from control_tower.core.cache import MemoryCache
 from control_tower.core.clock import Clock
 from control_tower.core.config import Settings, get_settings
 from control_tower.core.db import Database, install_slow_query_log
@@ -96,7 +97,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         bus = InProcessEventBus(app.state.clock)
         await bus.start()
-        database = Database(settings, bus=bus)
+        database = Database(settings, bus=bus, cache=app.state.cache)
         install_slow_query_log(
             database.engine, settings.slow_query_ms, app.state.metrics.slow_queries.inc
         )
@@ -125,6 +126,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     app.state.clock = clock or Clock(settings.clock_start)
 
     app.state.rate_limiter = MemoryRateLimiter(app.state.clock)
+    app.state.cache = MemoryCache()
     app.state.metrics = Metrics(app.state)
 
     @app.get("/metrics", include_in_schema=False)

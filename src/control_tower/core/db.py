@@ -24,6 +24,7 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.pool import StaticPool
 
+from control_tower.core.cache import Cache, bump_soon, take_invalidations
 from control_tower.core.config import Settings
 from control_tower.core.events import (
     EventBus,
@@ -108,16 +109,23 @@ def install_slow_query_log(engine: AsyncEngine, threshold_ms: int, on_slow: Any 
 class Database:
     """The engine and session factory of one process.
 
-    Events deferred on a session (``core.events.defer_event``) are published on ``bus``
-    after that session commits.
+    Events deferred on a session (``core.events.defer_event``) are published on ``bus``, and
+    cache namespaces marked with ``core.cache.invalidate_on_commit`` are bumped, after that
+    session commits.
     """
 
     def __init__(
-        self, settings: Settings, *, url: str | None = None, bus: EventBus | None = None
+        self,
+        settings: Settings,
+        *,
+        url: str | None = None,
+        bus: EventBus | None = None,
+        cache: Cache | None = None,
     ) -> None:
         self.engine = create_engine(settings, url=url)
         self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
         self.bus = bus
+        self.cache = cache
 
     @property
     def dialect(self) -> str:
@@ -132,8 +140,10 @@ class Database:
                 await session.commit()
             except BaseException:
                 discard_pending_events(session)
+                take_invalidations(session)
                 await session.rollback()
                 raise
+            await bump_soon(self.cache, take_invalidations(session))
             await publish_pending(self.bus, take_pending_events(session))
 
     async def dispose(self) -> None:
