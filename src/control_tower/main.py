@@ -101,7 +101,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         redis = app.state.redis
         bus: EventBus
         if redis is not None:
-            bus = RedisEventBus(app.state.clock, redis)
+            bus = RedisEventBus(app.state.clock, redis, stream=f"{settings.redis_namespace}:events")
         else:
             bus = InProcessEventBus(app.state.clock)
         await bus.start()
@@ -138,8 +138,11 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     # With REDIS_URL every worker shares events, rate limits and the cache.
     app.state.redis = aioredis.from_url(settings.redis_url) if settings.redis_url else None
     if app.state.redis is not None:
-        app.state.rate_limiter = RedisRateLimiter(app.state.clock, app.state.redis)
-        app.state.cache = RedisCache(app.state.redis)
+        namespace = settings.redis_namespace
+        app.state.rate_limiter = RedisRateLimiter(
+            app.state.clock, app.state.redis, prefix=f"{namespace}:rl"
+        )
+        app.state.cache = RedisCache(app.state.redis, prefix=f"{namespace}:cache")
     else:
         app.state.rate_limiter = MemoryRateLimiter(app.state.clock)
         app.state.cache = MemoryCache()

@@ -81,6 +81,7 @@ class Settings(BaseSettings):
     log_format: LogFormat = LogFormat.CONSOLE
     clock_start: datetime | None = None
     redis_url: str | None = None
+    redis_namespace: str = Field(default="ct", pattern=r"^[A-Za-z0-9_.:-]{1,64}$")
 
     db_pool_size: int = Field(default=10, ge=1, le=200)
     sqlite_busy_timeout_ms: int = Field(default=5000, ge=0)
