@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import aclosing
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
+from operator import itemgetter
 from typing import Any
 
 import structlog
@@ -38,26 +41,28 @@ class ExportFormat(StrEnum):
 # -- formatting (the original's lib/export formatters) -------------------------------------
 
 _JS_DATE_LIMIT_MS = 8_640_000_000_000_000
-_CANONICAL_ISO = re.compile(r"\d{4}-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)\.\d{3}Z")
+# A stored toISOString() value whose date needs no normalisation (no Feb 29-31, no 24:00):
+# its UTC date is its first ten characters.
+_PLAIN_STORED_INSTANT = re.compile(
+    r"\d{4}-(?:(?:0[1-9]|1[0-2])-(?:0[1-9]|1\d|2[0-8])|(?:0[13-9]|1[0-2])-(?:29|30)"
+    r"|(?:0[13578]|1[02])-31)T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{3}Z"
+)
 
 
 def format_date(value: Any) -> str:
     """``new Date(v).toISOString().split('T')[0]``; ``""`` when falsy, ``v`` when invalid."""
     if not value:
         return ""
-    text = str(value)
-    match = _CANONICAL_ISO.fullmatch(text)
-    if match:
-        month, day, hour, minute, second = (int(part) for part in match.groups())
-        # The stored form: already the UTC date, unless the day rolls over (Feb 30, 24:00).
-        if 1 <= month <= 12 and 1 <= day <= 28 and hour < 24 and minute < 60 and second < 60:
-            return text[:10]
-    ms = parse_js_date(text)
-    if ms is None or abs(ms) > _JS_DATE_LIMIT_MS:
-        return text
+    text = value if isinstance(value, str) else str(value)
+    if _PLAIN_STORED_INSTANT.fullmatch(text):
+        return text[:10]
     try:
+        ms = parse_js_date(text)
+        if ms is None or abs(ms) > _JS_DATE_LIMIT_MS:
+            return text
         return iso_from_ms(ms).split("T")[0]
     except (OverflowError, OSError, ValueError):
+        # Beyond what Python's calendar handles; V8 would print the year as +YYYYYY.
         return text
 
 
@@ -71,6 +76,8 @@ def _upper_first(word: str) -> str:
     return head + word[1:].lower()
 
 
+# Channel, status, severity and sentiment take a handful of values: cache their forms.
+@lru_cache(maxsize=1024)
 def capitalize(value: Any) -> str:
     """``Phone`` from ``phone``; ``""`` when falsy."""
     if not value:
@@ -78,6 +85,7 @@ def capitalize(value: Any) -> str:
     return _upper_first(str(value))
 
 
+@lru_cache(maxsize=1024)
 def format_status(value: Any) -> str:
     """``In Progress`` from ``in_progress``; ``""`` when falsy."""
     if not value:
@@ -122,40 +130,37 @@ COLUMN_WIDTHS = tuple(max(len(header), 15) for header in HEADERS)
 _TEXT_COLUMNS = tuple(c.name for c in COLUMNS if c.format is not format_flag)
 
 _POSITIONS = {column.name: index for index, column in enumerate(repository.cases.columns)}
-_PLAN = tuple((_POSITIONS[column.name], column.format) for column in COLUMNS)
+_VALUES = itemgetter(*(_POSITIONS[column.name] for column in COLUMNS))
+_FORMATTERS = tuple(column.format for column in COLUMNS)
 
 
 def row_cells(row: Sequence[Any]) -> list[str | None]:
-    """One case row as its 17 export cells: formatted strings, raw values, ``None`` for null."""
-    cells: list[str | None] = []
-    for position, formatter in _PLAN:
-        value = row[position]
-        if formatter is not None:
-            cells.append(formatter(value))
-        elif value is None or isinstance(value, str):
-            cells.append(value)
-        else:
-            cells.append(str(value))
-    return cells
+    """One case row as its 17 export cells: formatted strings, raw text, ``None`` for null."""
+    return [
+        value if formatter is None else formatter(value)
+        for formatter, value in zip(_FORMATTERS, _VALUES(row), strict=True)
+    ]
 
 
 # -- CSV --------------------------------------------------------------------------------
 
-_FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_TRIGGERS = frozenset("=+-@\t\r")
 
 
 def neutralise_formula(text: str) -> str:
     """Prefix ``'`` to a cell a spreadsheet would run as a formula (CSV injection)."""
-    return "'" + text if text.startswith(_FORMULA_TRIGGERS) else text
+    return "'" + text if text[:1] in _FORMULA_TRIGGERS else text
 
 
 def csv_field(value: str | None) -> str:
     """The original's CSV escaping (after formula neutralisation); null is empty."""
-    if value is None:
+    if not value:
         return ""
-    text = neutralise_formula(value)
-    if "," in text or '"' in text or "\n" in text or "\r" in text:
+    text = "'" + value if value[0] in _FORMULA_TRIGGERS else value
+    if '"' in text:
         return '"' + text.replace('"', '""') + '"'
+    if "," in text or "\n" in text or "\r" in text:
+        return '"' + text + '"'
     return text
 
 
@@ -209,6 +214,9 @@ async def _streamed(
                 yield chunk
     except Exception:
         log.exception("export.failed", format=export_format.value, bytes_sent=sent)
+        raise
+    except (asyncio.CancelledError, GeneratorExit):
+        log.info("export.aborted", format=export_format.value, bytes_sent=sent)
         raise
     log.info("export.finished", format=export_format.value, rows=rows, bytes_sent=sent)
 

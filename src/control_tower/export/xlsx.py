@@ -17,6 +17,7 @@ SheetJS could not write at all.
 
 from __future__ import annotations
 
+import re
 import struct
 import tempfile
 import zlib
@@ -137,6 +138,11 @@ class SheetLayout:
         )
 
 
+# Values that need nothing but the plain <v> wrapper skip string_cell's slower path.
+_NEEDS_WORK = re.compile("[&<>'\"\x00-\x08\x0a-\x1f]")
+_SURELY_SHORT = MAX_CELL_LENGTH // 2
+
+
 class RowWriter:
     """Turns rows of ``str | None`` into ``<row>`` elements (null cells are left out)."""
 
@@ -147,17 +153,26 @@ class RowWriter:
     def row(self, cells: Sequence[str | None]) -> str:
         self.written += 1
         number = str(self.written)
-        parts = [
-            string_cell(letter + number, value)
-            for letter, value in zip(self._letters, cells, strict=True)
-            if value is not None
-        ]
+        parts = []
+        newline = False
+        for letter, value in zip(self._letters, cells, strict=True):
+            if value is None:
+                continue
+            if (
+                len(value) > _SURELY_SHORT
+                or _NEEDS_WORK.search(value)
+                or (value and (value[0] in _JS_SPACE or value[-1] in _JS_SPACE))
+            ):
+                parts.append(string_cell(letter + number, value))
+                newline = newline or "\n" in value
+            else:
+                parts.append(f'<c r="{letter}{number}" t="str"><v>{value}</v></c>')
         if not parts:
             return ""
-        content = "".join(parts)
-        if "\n" in content:
-            return f'<row r="{number}" {_PRESERVE}>{content}</row>'
-        return f'<row r="{number}">{content}</row>'
+        # SheetJS marks an element space-preserving when its content has a line break.
+        if newline:
+            return f'<row r="{number}" {_PRESERVE}>{"".join(parts)}</row>'
+        return f'<row r="{number}">{"".join(parts)}</row>'
 
 
 @dataclass(slots=True)
