@@ -183,6 +183,15 @@ class TestXlsxExport:
         as_csv = await client.get("/api/export", params={"businessUnit": "Long"})
         assert as_csv.status_code == 200
 
+    async def test_too_long_cell_outside_the_capped_rows_does_not_matter(
+        self, client: httpx.AsyncClient, reference_db: Path
+    ) -> None:
+        old = "2020-01-01T00:00:00.000Z"
+        insert_cases(reference_db, [case_row(1, summary="x" * 40_000, created_at=old)])
+        response = await client.get("/api/export", params={"format": "xlsx", "maxRows": "5"})
+        assert response.status_code == 200
+        assert response.headers["x-total-rows"] == "5"
+
     async def test_long_cell_within_the_limit_is_written(
         self, client: httpx.AsyncClient, reference_db: Path
     ) -> None:

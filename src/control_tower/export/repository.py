@@ -92,25 +92,17 @@ async def count_rows(session: AsyncSession, query: ExportQuery, *, cap: int) -> 
     return int((await session.execute(statement)).scalar_one())
 
 
-async def longest_text(
-    session: AsyncSession, query: ExportQuery, columns: Sequence[str], *, exact_rows: bool
-) -> int:
-    """The most characters any of ``columns`` holds among the exported rows.
+async def longest_text(session: AsyncSession, query: ExportQuery, columns: Sequence[str]) -> int:
+    """The most characters any of ``columns`` holds among all matching rows.
 
-    With ``exact_rows`` the rows are the ordered, limited selection; otherwise every
-    matching row (the caller knows the cap is not reached, so that is the same set).
+    This ignores the row cap, so it is an upper bound for the exported rows: one unordered
+    pass instead of a sort.
     """
-    dialect = _dialect(session)
-    if exact_rows:
-        source = export_statement(query, dialect).subquery()
-        text_columns = [source.c[name] for name in columns]
-        statement = select(*[func.max(func.length(column)) for column in text_columns])
-    else:
-        statement = _filtered(
-            select(*[func.max(func.length(cases.c[name])) for name in columns]).select_from(cases),
-            query,
-            dialect,
-        )
+    statement = _filtered(
+        select(*[func.max(func.length(cases.c[name])) for name in columns]).select_from(cases),
+        query,
+        _dialect(session),
+    )
     row = (await session.execute(statement)).one()
     return max((value or 0 for value in row), default=0)
 

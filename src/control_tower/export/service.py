@@ -260,9 +260,9 @@ class ExportFile:
     body: AsyncIterator[bytes]
 
 
-async def _check_cell_lengths(session: AsyncSession, query: ExportQuery, *, capped: bool) -> None:
+async def _check_cell_lengths(session: AsyncSession, query: ExportQuery) -> None:
     """Refuse (before streaming) an XLSX export with a cell longer than Excel allows."""
-    longest = await repository.longest_text(session, query, _TEXT_COLUMNS, exact_rows=capped)
+    longest = await repository.longest_text(session, query, _TEXT_COLUMNS)
     # A character counts at most twice in UTF-16, so shorter values can never overflow.
     threshold = MAX_CELL_LENGTH // 2
     if longest <= threshold:
@@ -292,11 +292,9 @@ async def export_cases(
 ) -> ExportFile:
     """Count the cases to export and return the file, whose rows stream from the database."""
     try:
-        # One row past the cap tells whether the cap cut the selection.
-        matching = await repository.count_rows(session, query, cap=query.limit + 1)
-        total = min(matching, query.limit)
+        total = await repository.count_rows(session, query, cap=query.limit)
         if total and export_format is ExportFormat.XLSX:
-            await _check_cell_lengths(session, query, capped=matching > query.limit)
+            await _check_cell_lengths(session, query)
     except SQLAlchemyError as exc:
         raise OriginalFailure("Failed to generate export") from exc
     if total == 0:
