@@ -47,7 +47,14 @@ READ_GROUPS = [
     "uploads/{id}/recompute",
 ]
 # Groups whose routes exist so far; the rest join as their features land.
-ENABLED_READ_GROUPS: set[str] = {"alerts", "alerts/count", "alerts/{id}", "cases", "cases/{id}"}
+ENABLED_READ_GROUPS: set[str] = {
+    "alerts",
+    "alerts/count",
+    "alerts/{id}",
+    "cases",
+    "cases/{id}",
+    "export",
+}
 MUTATION_SEQUENCES: list[str] = []
 
 

@@ -13,9 +13,8 @@ import openpyxl
 import pytest
 from fastapi import FastAPI
 
-from control_tower.auth.deps import Viewer, get_current_user
+from control_tower.auth.deps import Viewer, authenticate
 from control_tower.core.models import UserRole
-from control_tower.export.config import ExportSettings, get_export_settings
 from tests.export.factories import REFERENCE_CASES, case_row, insert_cases
 
 HEADER_LINE = (
@@ -255,8 +254,8 @@ class TestMaxRows:
         assert response.json()["error"].startswith("Invalid maxRows")
 
     async def test_xlsx_cap_is_the_sheet_limit(self, app: FastAPI) -> None:
-        app.dependency_overrides[get_export_settings] = lambda: ExportSettings(
-            max_rows_ceiling=2_000_000
+        app.state.settings = app.state.settings.model_copy(
+            update={"export_max_rows_ceiling": 2_000_000}
         )
         async with _client(app) as client:
             too_many = await client.get(
@@ -270,7 +269,7 @@ class TestMaxRows:
 
 class TestScope:
     async def test_scoped_viewer_exports_only_their_unit(self, app: FastAPI) -> None:
-        app.dependency_overrides[get_current_user] = lambda: Viewer(
+        app.dependency_overrides[authenticate] = lambda: Viewer(
             id="user-manager", role=UserRole.BU_MANAGER, business_unit="KFC Loyalty"
         )
         async with _client(app) as client:

@@ -13,7 +13,6 @@ import pytest
 from control_tower.core.config import Settings
 from control_tower.core.db import Database
 from control_tower.export import repository, service
-from control_tower.export.config import ExportSettings, get_export_settings
 from control_tower.export.repository import ExportQuery
 from tests.export.factories import REFERENCE_CASES, add_generated_cases
 from tests.support.server import LiveServer
@@ -102,10 +101,7 @@ class TestIncrementalBodies:
 class TestLiveStreaming:
     @pytest.fixture
     def server(self, settings: Settings, large_db: Path) -> Iterator[LiveServer]:
-        server = LiveServer(settings)
-        server.app.dependency_overrides[get_export_settings] = lambda: ExportSettings(
-            batch_size=BATCH
-        )
+        server = LiveServer(settings.model_copy(update={"export_batch_size": BATCH}))
         server.start()
         try:
             yield server

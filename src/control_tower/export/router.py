@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from typing import Any
 
 from fastapi import APIRouter, Request
 from starlette.responses import StreamingResponse
 
 from control_tower.auth.deps import CurrentUser
-from control_tower.core.deps import ClockDep, DatabaseDep, SessionDep
+from control_tower.core.deps import ClockDep, DatabaseDep, SessionDep, SettingsDep
 from control_tower.core.query import first
 from control_tower.export import service
-from control_tower.export.config import ExportSettingsDep
 from control_tower.export.repository import ExportQuery
 from control_tower.export.schemas import ExportErrorBody
 
@@ -79,6 +79,11 @@ _FILE_HEADERS = {
 }
 
 
+async def _nothing() -> AsyncIterator[bytes]:
+    return
+    yield b""
+
+
 @router.get(
     "/api/export",
     summary="Export cases as CSV or XLSX",
@@ -108,13 +113,13 @@ async def export_cases(
     database: DatabaseDep,
     clock: ClockDep,
     user: CurrentUser,
-    export_settings: ExportSettingsDep,
+    settings: SettingsDep,
 ) -> StreamingResponse:
     """Export the filtered cases, newest first, as a streamed CSV or XLSX file."""
     export_format = service.parse_format(first(request, "format"))
     max_rows = service.parse_max_rows(
         first(request, "maxRows"),
-        ceiling=export_settings.max_rows_ceiling,
+        ceiling=settings.export_max_rows_ceiling,
         export_format=export_format,
     )
     query = ExportQuery(
@@ -135,10 +140,15 @@ async def export_cases(
         export_format=export_format,
         query=query,
         today=clock.now_iso().split("T")[0],
-        batch_size=export_settings.batch_size,
+        batch_size=settings.export_batch_size,
     )
+    body: AsyncIterator[bytes] = export.body
+    if getattr(request.state, "head_request", False):
+        # HEAD: the same headers, without reading a single row.
+        await export.body.aclose()
+        body = _nothing()
     return StreamingResponse(
-        export.body,
+        body,
         media_type=export.media_type,
         headers={
             "Content-Disposition": f'attachment; filename="{export.filename}"',

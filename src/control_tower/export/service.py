@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Sequence
 from contextlib import aclosing
 from dataclasses import dataclass
 from enum import StrEnum
@@ -201,7 +201,7 @@ async def _streamed(
     export_format: ExportFormat,
     rows: int,
     batch_size: int,
-) -> AsyncIterator[bytes]:
+) -> AsyncGenerator[bytes, None]:
     """The file's bytes; the database cursor is closed however the stream ends."""
     render = csv_body if export_format is ExportFormat.CSV else xlsx_body
     sent = 0
@@ -257,7 +257,7 @@ class ExportFile:
     filename: str
     total_rows: int
     max_rows: int
-    body: AsyncIterator[bytes]
+    body: AsyncGenerator[bytes, None]
 
 
 async def _check_cell_lengths(session: AsyncSession, query: ExportQuery) -> None:
