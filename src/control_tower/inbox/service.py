@@ -17,7 +17,7 @@ from typing import Any, Final
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from control_tower.auth.deps import Viewer
-from control_tower.core.body import UNDEFINED
+from control_tower.core.body import UNDEFINED, field
 from control_tower.core.clock import Clock
 from control_tower.core.errors import BadRequest, Forbidden, OriginalFailure
 from control_tower.core.events import defer_event
@@ -165,8 +165,8 @@ async def update_status(
     """Move a share to pending, read or actioned (an unknown id changes nothing)."""
     if body is None:
         raise OriginalFailure(UPDATE_FAILED)
-    share_id = body.get("id", UNDEFINED) if isinstance(body, dict) else UNDEFINED
-    status = body.get("status", UNDEFINED) if isinstance(body, dict) else UNDEFINED
+    share_id = field(body, "id")
+    status = field(body, "status")
     if not truthy(share_id):
         raise BadRequest(MISSING_ID)
     if truthy(status) and status not in SHARE_STATUSES:
@@ -214,18 +214,15 @@ class _ShareFields:
 
     @classmethod
     def from_body(cls, body: Any) -> _ShareFields:
-        def get(key: str) -> Any:
-            return body.get(key, UNDEFINED) if isinstance(body, dict) else UNDEFINED
-
-        share_type = get("type")
-        channel = get("channel")
+        share_type = field(body, "type")
+        channel = field(body, "channel")
         return cls(
             share_type="share" if share_type is UNDEFINED else share_type,
-            source_type=get("sourceType"),
-            source_id=get("sourceId"),
-            sender_id=get("senderId"),
-            recipient_id=get("recipientId"),
-            message=get("message"),
+            source_type=field(body, "sourceType"),
+            source_id=field(body, "sourceId"),
+            sender_id=field(body, "senderId"),
+            recipient_id=field(body, "recipientId"),
+            message=field(body, "message"),
             channel="internal" if channel is UNDEFINED else channel,
         )
 
