@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import uuid
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Final
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -41,6 +42,7 @@ MISSING_STATUS: Final = (
 MISSING_SHARE_FIELDS: Final = "Missing required fields: sourceType, sourceId, senderId, recipientId"
 
 _SAFE_INTEGER = 2**53
+_FIFTEEN_DIGITS = Decimal("1.00000000000000")
 
 
 class Unbindable(Exception):
@@ -53,16 +55,33 @@ def truthy(value: Any) -> bool:
 
 
 def _sqlite_real_text(value: float) -> str:
-    """SQLite's text for a REAL stored in a TEXT column (``printf('%!.15g')``)."""
+    """SQLite's text for a REAL stored in a TEXT column (``printf('%!.15g')``).
+
+    SQLite (3.43 and later, as the original shipped) rounds the exact decimal value of the
+    double half-up at 15 significant digits, and always keeps a decimal point.
+    """
     if math.isinf(value):
         return "Inf" if value > 0 else "-Inf"
     if value == 0:
         return "0.0"
-    text = f"{value:.15g}"
-    mantissa, marker, exponent = text.partition("e")
-    if "." not in mantissa:
-        mantissa += ".0"
-    return mantissa + marker + exponent
+    exact = Decimal(value)
+    exponent = exact.adjusted()
+    rounded = exact.scaleb(-exponent).quantize(_FIFTEEN_DIGITS, rounding=ROUND_HALF_UP)
+    if abs(rounded) >= 10:  # 9.999...95 rounded up to 10
+        exponent += 1
+        rounded = (rounded / 10).quantize(_FIFTEEN_DIGITS, rounding=ROUND_HALF_UP)
+    sign = "-" if rounded < 0 else ""
+    digits = str(abs(rounded)).replace(".", "").rstrip("0") or "0"
+    if -4 <= exponent < 15:
+        if exponent >= 0:
+            whole = digits[: exponent + 1].ljust(exponent + 1, "0")
+            fraction = digits[exponent + 1 :] or "0"
+        else:
+            whole = "0"
+            fraction = "0" * (-exponent - 1) + digits
+        return f"{sign}{whole}.{fraction}"
+    mantissa = digits[0] + "." + (digits[1:] or "0")
+    return f"{sign}{mantissa}e{'+' if exponent >= 0 else '-'}{abs(exponent):02d}"
 
 
 def bound_text(value: Any) -> str | None:
