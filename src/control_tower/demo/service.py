@@ -472,6 +472,7 @@ class DemoController:
     enabled: bool = False
     recent: list[EventKind] = field(default_factory=list)
     _task: asyncio.Task[None] | None = None
+    _write: asyncio.Future[None] | None = None
 
     @property
     def running(self) -> bool:
@@ -490,7 +491,11 @@ class DemoController:
         self._task = asyncio.create_task(self._run(), name="demo-mode-generator")
 
     async def stop(self) -> None:
-        """Stop generating; the configured interval is kept, like the original."""
+        """Stop generating; the configured interval is kept, like the original.
+
+        A write in progress is allowed to finish (and its events to go out): cancelling it
+        half-way would leave the database driver working for a task that no longer exists.
+        """
         self.enabled = False
         self.recent = []
         task, self._task = self._task, None
@@ -498,6 +503,9 @@ class DemoController:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+        write, self._write = self._write, None
+        if write is not None and not write.done():
+            await write
 
     def next_delay_ms(self) -> int:
         """Base interval ±15 s, clamped to the timer window (default base when NaN)."""
@@ -525,13 +533,17 @@ class DemoController:
             return
         log.info("demo.event_generated", kind=event.kind, id=event.id)
 
+    async def _write_once(self) -> None:
+        self._write = asyncio.ensure_future(self._emit())
+        await asyncio.shield(self._write)
+
     async def _run(self) -> None:
-        await self._emit()
+        await self._write_once()
         while self.enabled:
             await asyncio.sleep(self.next_delay_ms() / 1000)
             if not self.enabled:
                 return
-            await self._emit()
+            await self._write_once()
 
 
 def get_controller(app: FastAPI) -> DemoController:

@@ -70,6 +70,12 @@ class EventStreamResponse(Response):
         watcher = asyncio.create_task(watch_disconnect())
         try:
             await self.stream.run(send_frame, gone)
+        except asyncio.CancelledError:
+            # The server cancels open streams when its shutdown grace period runs out: end
+            # the response properly instead of failing the request.
+            task = asyncio.current_task()
+            if task is not None:
+                task.uncancel()
         finally:
             watcher.cancel()
         if not gone.is_set():

@@ -63,7 +63,11 @@ def get_realtime(app: FastAPI) -> RealtimeState:
 
 def js_date_ms(text: str) -> int | None:
     """``new Date(text).getTime()``; ``None`` for Invalid Date."""
-    ms = parse_js_date(text)
+    try:
+        ms = parse_js_date(text)
+    except (ValueError, OverflowError):
+        # Years Python's calendar cannot hold (outside 1-9999) are treated as invalid.
+        return None
     if ms is None or abs(ms) > _MAX_TIME_MS:
         return None
     return ms
