@@ -17,6 +17,7 @@ from control_tower.realtime.service import (
     initial_cursor,
     is_relevant,
     js_date_ms,
+    realtime_lifespan,
 )
 from tests.support.paths import CLOCK_START
 
@@ -124,3 +125,11 @@ class TestClosing:
         assert sent[-1] == {"type": "http.response.body", "body": b"", "more_body": False}
         assert get_realtime(app).open_streams == 0
         assert app.state.bus.subscriber_count == 0
+
+
+class TestLifespan:
+    async def test_leaving_the_lifespan_closes_streams(self, app: FastAPI) -> None:
+        async with realtime_lifespan(app):
+            state = get_realtime(app)
+            assert not state.closing.is_set()
+        assert state.closing.is_set()

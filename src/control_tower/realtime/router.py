@@ -40,7 +40,8 @@ _STREAM_DESCRIPTION = (
     "A never-ending `text/event-stream`. Each frame is `id: <ISO send time>`, "
     "`event: <name>`, `data: <JSON>`. Events: "
     + "; ".join(
-        f"`{name}` ({model.__doc__ or ''})".replace("\n", " ")
+        f"`{name}`: {(model.__doc__ or '').strip()} Data: "
+        + ", ".join(f"`{key}`" for key in model.model_fields)
         for name, model in EVENT_MODELS.items()
     )
 )
@@ -48,6 +49,8 @@ _STREAM_DESCRIPTION = (
 
 class EventStreamResponse(Response):
     """Streams frames from an ``UpdateStream`` until the client leaves or the app stops."""
+
+    media_type = "text/event-stream"
 
     def __init__(self, stream: UpdateStream) -> None:
         super().__init__(status_code=200)
@@ -85,6 +88,7 @@ class EventStreamResponse(Response):
 @router.get(
     "/api/events",
     summary="Stream feed and alert updates",
+    status_code=200,
     response_class=EventStreamResponse,
     responses={
         200: {

@@ -21,26 +21,26 @@ class FeedItem(BaseModel):
 
 
 class NewFeedItems(BaseModel):
-    """``new_feed_items``: items created since the last one sent, newest first (at most 20)."""
+    """Feed items created since the last one sent, newest first (at most 20)."""
 
     items: list[FeedItem]
 
 
 class AlertCount(BaseModel):
-    """``alert_count``: active alerts, sent after every check."""
+    """The number of active alerts, sent after every check."""
 
     count: int
     timestamp: str
 
 
 class Heartbeat(BaseModel):
-    """``heartbeat``: every 30 s."""
+    """Sent every 30 s."""
 
     timestamp: str
 
 
 class StreamError(BaseModel):
-    """``error``: the check failed (e.g. ``lastEventId`` is not a date)."""
+    """The check failed (e.g. `lastEventId` is not a date); sent instead of `alert_count`."""
 
     message: str
 

@@ -15,7 +15,8 @@ reconnects with ``?lastEventId=<id>``, so the id must stay a timestamp.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any, Final
 
@@ -208,3 +209,13 @@ class UpdateStream:
                 if waiter is not None:
                     waiter.cancel()
             self._unsubscribe(subscription)
+
+
+@asynccontextmanager
+async def realtime_lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Own the stream state; end every open stream when the app shuts down."""
+    state = get_realtime(app)
+    try:
+        yield
+    finally:
+        state.close_streams()
