@@ -91,6 +91,11 @@ class Settings(BaseSettings):
     access_token_ttl_s: int = Field(default=900, ge=30)
     session_ttl_s: int = Field(default=7 * 24 * 3600, ge=60)
 
+    api_rate_limit_per_minute: int = Field(default=1200, ge=0)
+    login_failures_per_email: int = Field(default=5, ge=1)
+    login_failure_window_s: int = Field(default=900, ge=1)
+    login_attempts_per_ip_per_minute: int = Field(default=30, ge=1)
+
     max_body_bytes: int = Field(default=1_048_576, ge=1024)
     max_query_bytes: int = Field(default=4096, ge=256)
     upload_max_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)

@@ -11,6 +11,7 @@ from sqlalchemy import pool
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
+import control_tower.auth.models  # noqa: F401 - registers the auth tables
 from control_tower.core.config import get_settings
 from control_tower.core.models import Base
 
