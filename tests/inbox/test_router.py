@@ -12,7 +12,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from control_tower.auth.deps import Viewer, get_current_user
+from control_tower.auth.deps import Viewer, authenticate
 from control_tower.core.events import Event, Subscription
 
 INBOX_KEYS = [
@@ -54,10 +54,10 @@ async def next_events(subscription: Subscription, count: int) -> list[Event]:
 @pytest.fixture
 def as_viewer(app: FastAPI) -> Iterator[Any]:
     def use(viewer: Viewer) -> None:
-        app.dependency_overrides[get_current_user] = lambda: viewer
+        app.dependency_overrides[authenticate] = lambda: viewer
 
     yield use
-    app.dependency_overrides.pop(get_current_user, None)
+    app.dependency_overrides.pop(authenticate, None)
 
 
 class TestListInbox:

@@ -25,7 +25,13 @@ from fastapi import FastAPI
 
 from control_tower.core.clock import Clock, iso_from_ms, parse_js_date
 from control_tower.core.db import Database
-from control_tower.core.events import Event, EventBus, SubscriberTooSlow, Subscription
+from control_tower.core.events import (
+    Event,
+    EventBus,
+    SubscriberTooSlow,
+    Subscription,
+    SubscriptionClosed,
+)
 from control_tower.core.jsonenc import dumps_str
 from control_tower.realtime import repository
 
@@ -147,15 +153,17 @@ class UpdateStream:
         if self.bus is not None and subscription is not None:
             self.bus.unsubscribe(subscription)
 
-    def _drain(self, subscription: Subscription, first: Event) -> bool:
-        """Whether ``first`` or any event already queued behind it is relevant."""
+    def _drain(self, subscription: Subscription, first: Event) -> bool | None:
+        """Whether ``first`` or any event queued behind it is relevant (``None``: bus closed)."""
         relevant = is_relevant(first, self.scope)
         while True:
             try:
-                event = subscription.queue.get_nowait()
+                queued = subscription.queue.get_nowait()
             except asyncio.QueueEmpty:
                 return relevant
-            relevant = relevant or is_relevant(event, self.scope)
+            if not isinstance(queued, Event):
+                return None  # the bus's close marker
+            relevant = relevant or is_relevant(queued, self.scope)
 
     async def run(self, send: SendFrame, stop: asyncio.Event) -> None:
         """Check now, then on every poll, bus event and heartbeat, until ``stop`` or shutdown."""
@@ -184,14 +192,18 @@ class UpdateStream:
                 if subscription is not None and subscription.closed:
                     return  # the event bus shut down: the app is stopping
                 if subscription is not None and incoming is not None and incoming in done:
-                    relevant = True
+                    relevant: bool | None = True
                     try:
                         relevant = self._drain(subscription, incoming.result())
                     except SubscriberTooSlow:
                         # Missed events: start over with a fresh queue; the check catches up.
                         self._unsubscribe(subscription)
                         subscription = await self._subscribe()
+                    except SubscriptionClosed:
+                        relevant = None
                     incoming = None
+                    if relevant is None:
+                        return  # the event bus shut down: the app is stopping
                     if relevant:
                         await self.check(send)
                 now = loop.time()
