@@ -218,8 +218,11 @@ class UpdateStream:
         finally:
             self.state.open_streams -= 1
             for waiter in (stopped, closing, incoming):
-                if waiter is not None:
-                    waiter.cancel()
+                if waiter is None:
+                    continue
+                if waiter.done() and not waiter.cancelled():
+                    waiter.exception()  # retrieved: a closed subscription is expected here
+                waiter.cancel()
             self._unsubscribe(subscription)
 
 
