@@ -234,6 +234,33 @@ class TestPulseCounts:
         assert (got.urgent_open, got.urgent_open_before_today) == (2, 2)
         assert (got.resolved, got.total) == (1, 4)
 
+    async def test_unknown_statuses_are_neither_open_nor_resolved(
+        self, session: AsyncSession
+    ) -> None:
+        await add_cases(
+            session,
+            *(
+                case_row(created_at="2026-01-15T08:00:00.000Z", status=status)
+                for status in [
+                    "open",
+                    "in_progress",
+                    "resolved",
+                    "closed",
+                    "Open",
+                    "archived",
+                    "",
+                    "a",
+                    "zzz",
+                    "in_progress2",
+                    "opened",
+                    "pending",
+                ]
+            ),
+        )
+        got = await pulse_counts(session, NOW)
+        assert got == await original_pulse_counts(session, NOW)
+        assert (got.open, got.resolved, got.total) == (2, 2, 12)
+
     async def test_zero_yesterday_counts_as_one(self, session: AsyncSession) -> None:
         await add_cases(
             session, *(case_row(created_at="2026-01-15T08:00:00.000Z") for _ in range(5))
@@ -413,6 +440,20 @@ class TestDayCounts:
         assert [d["urgent"] for d in got] == [0, 0, 0, 0, 0, 0, 1]
         assert [d["open"] for d in got] == [3, 3, 3, 3, 3, 3, 4]
         assert [d["resolved"] for d in got] == [0, 0, 0, 1, 0, 0, 0]
+
+    async def test_text_between_days_and_after_the_last_day(self, session: AsyncSession) -> None:
+        await add_cases(
+            session,
+            case_row(created_at="2026-01-12T24:00:00.000Z"),  # after Jan 12's end, before Jan 13
+            case_row(created_at="2026-01-12T23:59:59.999Za", status="in_progress"),
+            case_row(created_at="2026-01-16T00:00:00.000Z"),
+            case_row(created_at="9999-12-31T00:00:00.000Z", status="closed"),
+            case_row(created_at="2026-01-13T00:00:00.000Z", severity="high"),
+        )
+        got = await day_counts(session, NOW)
+        assert got == await original_day_counts(session, NOW)
+        assert [d["open"] for d in got] == [0, 0, 0, 0, 3, 3, 3]
+        assert [d["total"] for d in got] == [0, 0, 0, 0, 1, 0, 0]
 
     async def test_scope(self, session: AsyncSession) -> None:
         await add_cases(
