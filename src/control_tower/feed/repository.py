@@ -42,7 +42,11 @@ def feed_conditions(
 
 
 def visible_to_unit(scope: str) -> ColumnElement[bool]:
-    """Metadata names no business unit at all, or names ``scope`` (as compact JSON)."""
+    """Metadata names no business unit at all, or names ``scope`` (as compact JSON).
+
+    A substring test on the stored text, like the ``bu`` filter, but with ``scope``'s
+    wildcards escaped; on SQLite it ignores ASCII case, as ``LIKE`` does.
+    """
     metadata = FEED.c["metadata"]
     return or_(
         metadata.is_(None),
