@@ -71,6 +71,8 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         proxy_headers=True,
         server_header=False,
         date_header=True,
+        # Open SSE/WebSocket streams would otherwise hold shutdown forever.
+        timeout_graceful_shutdown=5,
     )
     return 0
 

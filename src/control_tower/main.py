@@ -81,9 +81,10 @@ LifespanHook = Callable[[FastAPI], AbstractAsyncContextManager[None]]
 def _lifespan_hooks() -> list[LifespanHook]:
     """Background work owned by the app (started after the database, stopped before it)."""
     from control_tower.demo.service import demo_lifespan
+    from control_tower.realtime.service import realtime_lifespan
     from control_tower.recompute.service import recompute_lifespan
 
-    return [demo_lifespan, recompute_lifespan]
+    return [demo_lifespan, realtime_lifespan, recompute_lifespan]
 
 
 LIFESPAN_HOOKS: list[LifespanHook] = []

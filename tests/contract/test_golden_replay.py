@@ -54,6 +54,13 @@ ENABLED_READ_GROUPS: set[str] = {
     "cases",
     "cases/{id}",
     "export",
+    "inbox",
+    "inbox/count",
+    "events",
+    "feed",
+    "pulse",
+    "pulse/sparklines",
+    "pulse/wordcloud",
 }
 MUTATION_SEQUENCES: list[str] = []
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 from fastapi import FastAPI
 
-from control_tower.auth.deps import Viewer, get_current_user
+from control_tower.auth.deps import Viewer, authenticate
 from control_tower.core.models import UserRole
 
 ITEM_KEYS = [
@@ -83,7 +83,7 @@ class TestScopedViewer:
     async def test_global_seed_items_stay_visible(
         self, app: FastAPI, client: httpx.AsyncClient
     ) -> None:
-        app.dependency_overrides[get_current_user] = lambda: Viewer(
+        app.dependency_overrides[authenticate] = lambda: Viewer(
             "user-manager-1", UserRole.BU_MANAGER, "KFC Delivery"
         )
         body = (await client.get("/api/feed")).json()

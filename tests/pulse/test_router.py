@@ -6,7 +6,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from control_tower.auth.deps import Viewer, get_current_user
+from control_tower.auth.deps import Viewer, authenticate
 from control_tower.core.models import UserRole
 
 THAI_WEEKDAYS = ["ศุกร์", "เสาร์", "อาทิตย์", "จันทร์", "อังคาร", "Yesterday", "Today"]
@@ -18,7 +18,7 @@ def labels(body: dict[str, dict[str, dict[str, list[dict[str, object]]]]]) -> li
 
 
 def as_manager(app: FastAPI, unit: str) -> None:
-    app.dependency_overrides[get_current_user] = lambda: Viewer(
+    app.dependency_overrides[authenticate] = lambda: Viewer(
         "user-manager-1", UserRole.BU_MANAGER, unit
     )
 

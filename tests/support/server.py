@@ -48,6 +48,7 @@ class LiveServer:
             log_config=None,
             access_log=False,
             lifespan="on",
+            timeout_graceful_shutdown=2,
         )
         self.server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._run, daemon=True)
