@@ -9,15 +9,11 @@ from starlette.convertors import Convertor, register_url_convertor
 
 from control_tower.alerts import service
 from control_tower.alerts.schemas import (
-    PAGE_PARAMETERS,
     AlertCountResponse,
     AlertDetailResponse,
     AlertListResponse,
-    ErrorBody,
     EscalateRequest,
     EscalateResponse,
-    query_parameter,
-    query_parameters,
 )
 from control_tower.alerts.service import AlertFilters, AlertListQuery
 from control_tower.auth.deps import CurrentUser
@@ -25,6 +21,7 @@ from control_tower.core.body import InvalidBody, read_json
 from control_tower.core.deps import ClockDep, SessionDep
 from control_tower.core.errors import OriginalFailure
 from control_tower.core.jsonenc import JSResponse
+from control_tower.core.openapi import PAGE_PARAMETERS, ErrorBody, query_parameter, query_parameters
 from control_tower.core.query import Pagination, first
 
 

@@ -6,6 +6,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from control_tower.core.openapi import PaginationBody
+
 ALERT_EXAMPLE: dict[str, Any] = {
     "id": "alert-spike-1",
     "type": "spike",
@@ -24,81 +26,6 @@ ALERT_EXAMPLE: dict[str, Any] = {
     "createdAt": "2026-01-14T10:00:00.000Z",
     "updatedAt": "2026-01-15T10:00:00.000Z",
 }
-
-
-def query_parameter(
-    name: str, description: str, *, example: str | None = None, kind: str = "string"
-) -> dict[str, Any]:
-    """An OpenAPI query-parameter entry (documentation only; parsing stays the original's)."""
-    parameter: dict[str, Any] = {
-        "name": name,
-        "in": "query",
-        "required": False,
-        "description": description,
-        "schema": {"type": kind},
-    }
-    if example is not None:
-        parameter["example"] = example
-    return parameter
-
-
-def query_parameters(*parameters: dict[str, Any]) -> dict[str, Any]:
-    """``openapi_extra`` listing ``parameters`` for a route."""
-    return {"parameters": list(parameters)}
-
-
-PAGE_PARAMETERS = (
-    query_parameter(
-        "page",
-        "Page number, read like JavaScript parseInt (default 1). Non-numeric pages echo as "
-        "null and return the first page.",
-        example="1",
-        kind="integer",
-    ),
-    query_parameter(
-        "limit",
-        "Page size, read like parseInt (default 20, no maximum). 0 returns no rows; a "
-        "negative or non-numeric limit returns every row (then only page 1 is allowed).",
-        example="20",
-        kind="integer",
-    ),
-)
-
-
-class ErrorBody(BaseModel):
-    """The project's error shape: the original's message plus a code and a timestamp."""
-
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "error": "Alert not found",
-                    "code": "NOT_FOUND",
-                    "timestamp": "2026-01-15T10:05:00.000Z",
-                    "requestId": "3f1c2b7e9a0d4c55",
-                }
-            ]
-        }
-    )
-
-    error: str = Field(description="What went wrong, in words a person can act on.")
-    code: str = Field(description="Stable machine-readable error code.")
-    details: Any | None = Field(default=None, description="Extra facts about the failure.")
-    timestamp: str = Field(description="When the error was produced (ISO 8601, UTC).")
-    requestId: str | None = Field(default=None, description="Request id for log lookups.")
-
-
-class PaginationBody(BaseModel):
-    """Page metadata; NaN/Infinity arithmetic results are null, as in the original."""
-
-    model_config = ConfigDict(
-        json_schema_extra={"examples": [{"page": 1, "limit": 20, "total": 8, "totalPages": 1}]}
-    )
-
-    page: int | None
-    limit: int | None
-    total: int
-    totalPages: int | None
 
 
 class AlertBody(BaseModel):

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 
-from control_tower.alerts.schemas import PAGE_PARAMETERS, query_parameter, query_parameters
 from control_tower.auth.deps import CurrentUser
 from control_tower.cases import service
 from control_tower.cases.schemas import CaseDetailResponse, CaseListResponse, ErrorBody
 from control_tower.cases.service import CaseFilters, CaseListQuery
 from control_tower.core.deps import SessionDep
 from control_tower.core.jsonenc import JSResponse
+from control_tower.core.openapi import PAGE_PARAMETERS, query_parameter, query_parameters
 from control_tower.core.query import Pagination, first
 
 router = APIRouter(tags=["cases"])

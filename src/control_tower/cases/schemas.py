@@ -6,7 +6,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from control_tower.alerts.schemas import ErrorBody, PaginationBody
+from control_tower.core.openapi import ErrorBody, PaginationBody
 
 __all__ = [
     "AiSummary",

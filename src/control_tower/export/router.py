@@ -10,10 +10,10 @@ from starlette.responses import StreamingResponse
 
 from control_tower.auth.deps import CurrentUser
 from control_tower.core.deps import ClockDep, DatabaseDep, SessionDep, SettingsDep
+from control_tower.core.openapi import ErrorBody
 from control_tower.core.query import first
 from control_tower.export import service
 from control_tower.export.repository import ExportQuery
-from control_tower.export.schemas import ExportErrorBody
 
 router = APIRouter(tags=["export"])
 
@@ -100,10 +100,10 @@ async def _nothing() -> AsyncIterator[bytes]:
                 service.XLSX_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}},
             },
         },
-        400: {"model": ExportErrorBody, "description": "Invalid format or maxRows"},
-        404: {"model": ExportErrorBody, "description": "No case matches the filters"},
-        422: {"model": ExportErrorBody, "description": "A cell is too long for XLSX"},
-        500: {"model": ExportErrorBody, "description": "Failed to generate export"},
+        400: {"model": ErrorBody, "description": "Invalid format or maxRows"},
+        404: {"model": ErrorBody, "description": "No case matches the filters"},
+        422: {"model": ErrorBody, "description": "A cell is too long for XLSX"},
+        500: {"model": ErrorBody, "description": "Failed to generate export"},
     },
     openapi_extra={"parameters": _PARAMETERS},
 )

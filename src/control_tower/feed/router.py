@@ -9,9 +9,10 @@ from fastapi import APIRouter, Request
 from control_tower.auth.deps import CurrentUser
 from control_tower.core.deps import ClockDep, SessionDep
 from control_tower.core.jsonenc import JSResponse
+from control_tower.core.openapi import ErrorBody
 from control_tower.core.query import Pagination, first, first_or
 from control_tower.feed import service
-from control_tower.feed.schemas import ErrorBody, FeedPage
+from control_tower.feed.schemas import FeedPage
 
 router = APIRouter(tags=["feed"])
 

@@ -6,6 +6,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from control_tower.core.openapi import PaginationBody
+
 _FEED_ITEM_EXAMPLE: dict[str, Any] = {
     "id": "feed-alert-6",
     "type": "alert",
@@ -41,17 +43,6 @@ class FeedItem(BaseModel):
     expiresAt: str | None
 
 
-class Pagination(BaseModel):
-    """Where this page sits; `null` where the original computed NaN or Infinity."""
-
-    model_config = ConfigDict(json_schema_extra={"example": _PAGINATION_EXAMPLE})
-
-    page: int | None = Field(description="`parseInt(page)`; `null` if not a number")
-    limit: int | None = Field(description="`parseInt(limit)`; `null` if not a number")
-    total: int = Field(description="Items matching the filters")
-    totalPages: int | None = Field(description="`ceil(total / limit)`; `null` for limit 0/NaN")
-
-
 class FeedPage(BaseModel):
     """A page of feed items."""
 
@@ -62,27 +53,4 @@ class FeedPage(BaseModel):
     )
 
     items: list[FeedItem]
-    pagination: Pagination
-
-
-class ErrorBody(BaseModel):
-    """The service's one error shape."""
-
-    model_config = ConfigDict(
-        json_schema_extra={
-            "example": {
-                "error": "Invalid pagination: limit=-1 returns every row, so only page 1 "
-                "exists (got page=2). Use a positive limit to page.",
-                "code": "VALIDATION_ERROR",
-                "details": {"page": 2, "limit": -1},
-                "timestamp": "2026-01-15T10:05:00.000Z",
-                "requestId": "3f2b8c1e9a7d4f60",
-            }
-        }
-    )
-
-    error: str
-    code: str
-    details: Any | None = None
-    timestamp: str
-    requestId: str | None = None
+    pagination: PaginationBody

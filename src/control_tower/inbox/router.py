@@ -14,10 +14,10 @@ from control_tower.core.body import InvalidBody, read_json
 from control_tower.core.deps import ClockDep, SessionDep
 from control_tower.core.errors import OriginalFailure
 from control_tower.core.jsonenc import JSResponse
+from control_tower.core.openapi import ErrorBody
 from control_tower.core.query import Pagination, first
 from control_tower.inbox import service
 from control_tower.inbox.schemas import (
-    ErrorBody,
     InboxCount,
     InboxPage,
     InboxUpdate,

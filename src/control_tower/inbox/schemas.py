@@ -6,28 +6,11 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from control_tower.core.openapi import PaginationBody
+
 
 def _examples(*examples: dict[str, Any]) -> ConfigDict:
     return ConfigDict(json_schema_extra={"examples": list(examples)})
-
-
-class ErrorBody(BaseModel):
-    """The project's error shape (the original's message in ``error``)."""
-
-    model_config = _examples(
-        {
-            "error": "Missing required field: id",
-            "code": "VALIDATION_ERROR",
-            "timestamp": "2026-01-15T10:05:00.000Z",
-            "requestId": "8f0c2a4e5b7d4a51",
-        }
-    )
-
-    error: str
-    code: str
-    details: Any | None = None
-    timestamp: str
-    requestId: str | None = None
 
 
 class Sender(BaseModel):
@@ -86,15 +69,6 @@ class InboxItem(BaseModel):
     )
 
 
-class Pagination(BaseModel):
-    """``totalPages`` is ``ceil(total / limit)``; ``null`` where that is not a number."""
-
-    page: int | None
-    limit: int | None
-    total: int
-    totalPages: int | None
-
-
 class InboxPage(BaseModel):
     """A page of the user's inbox, newest first."""
 
@@ -137,7 +111,7 @@ class InboxPage(BaseModel):
     )
 
     items: list[InboxItem]
-    pagination: Pagination
+    pagination: PaginationBody
 
 
 class InboxCount(BaseModel):
