@@ -19,8 +19,9 @@ import io
 import re
 import warnings
 import zipfile
+from collections.abc import Iterator
 from datetime import date, datetime, time
-from typing import Any
+from typing import Any, Final
 
 from control_tower.core.js import js_number_to_string, js_trim
 
@@ -35,6 +36,12 @@ XLSX_MAX_RATIO = 500
 _RATIO_FLOOR_BYTES = 1 << 20
 
 _PLAIN_RUN = re.compile(r'[^",]*')
+# The characters String.prototype.trim removes (as core.js.js_trim); used with str.strip
+# directly in the per-cell loop, where a function call per cell would dominate.
+_TRIM: Final = (
+    "\t\n\v\f\r \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008"
+    "\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+)
 
 
 class TooManyRows(Exception):
@@ -76,31 +83,45 @@ def decode_text(data: bytes) -> tuple[str, str]:
 # -- CSV --------------------------------------------------------------------------------
 
 
-def _check_limit(records: list[Record], max_rows: int | None) -> None:
+def _limited(records: Iterator[Record], max_rows: int | None) -> Iterator[Record]:
+    """Pass records through, raising ``TooManyRows`` past ``max_rows`` data rows."""
+    if max_rows is None:
+        yield from records
+        return
     # The first record is the header; the limit counts data rows.
-    if max_rows is not None and len(records) > max_rows + 1:
-        raise TooManyRows(max_rows)
+    for count, record in enumerate(records):
+        if count > max_rows:
+            raise TooManyRows(max_rows)
+        yield record
 
 
-def _quoted_record(lines: list[str], start: int) -> tuple[Record, int]:
-    """Parse the record that begins at ``lines[start]`` and holds a quote somewhere."""
+def _lines(text: str) -> Iterator[str]:
+    start = 0
+    while True:
+        end = text.find("\n", start)
+        if end < 0:
+            yield text[start:]
+            return
+        yield text[start:end]
+        start = end + 1
+
+
+def _quoted_record(line: str, lines: Iterator[str]) -> Record:
+    """Parse the record that begins with ``line`` and holds a quote somewhere."""
     row: Record = []
     parts: list[str] = []
     in_quotes = False
-    index = start
-    line = lines[index]
     pos = 0
-    last = len(lines) - 1
     while True:
         if in_quotes:
             end = line.find('"', pos)
             if end < 0:
                 parts.append(line[pos:])
-                if index == last:
+                following = next(lines, None)
+                if following is None:
                     break  # the text ends inside quotes: the field ends with it
                 parts.append("\n")
-                index += 1
-                line = lines[index]
+                line = following
                 pos = 0
                 continue
             parts.append(line[pos:end])
@@ -116,36 +137,38 @@ def _quoted_record(lines: list[str], start: int) -> tuple[Record, int]:
         if end >= len(line):
             break
         if line[end] == ",":
-            row.append(js_trim("".join(parts)))
+            row.append("".join(parts).strip(_TRIM))
             parts = []
         else:
             in_quotes = True
         pos = end + 1
-    row.append(js_trim("".join(parts)))
-    return row, index + 1
+    row.append("".join(parts).strip(_TRIM))
+    return row
 
 
-def parse_csv_records(text: str, *, max_rows: int | None = None) -> list[Record]:
-    """Every non-blank record of ``text`` as trimmed cells (see the module docstring)."""
+def _csv_records(text: str) -> Iterator[Record]:
     if text.startswith("\ufeff"):
         text = text[1:]
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    lines = text.split("\n")
-    records: list[Record] = []
-    index = 0
-    count = len(lines)
-    while index < count:
-        line = lines[index]
+    lines = _lines(text)
+    for line in lines:
         if '"' in line:
-            cells, index = _quoted_record(lines, index)
+            cells = _quoted_record(line, lines)
         else:
-            cells = [js_trim(cell) for cell in line.split(",")]
-            index += 1
+            cells = [cell.strip(_TRIM) for cell in line.split(",")]
         if any(cells):
-            records.append(cells)
-            _check_limit(records, max_rows)
-    return records
+            yield cells
+
+
+def iter_csv_records(text: str, *, max_rows: int | None = None) -> Iterator[Record]:
+    """Every non-blank record of ``text`` as trimmed cells, one at a time (module docstring)."""
+    return _limited(_csv_records(text), max_rows)
+
+
+def parse_csv_records(text: str, *, max_rows: int | None = None) -> list[Record]:
+    """Every non-blank record of ``text`` as trimmed cells."""
+    return list(iter_csv_records(text, max_rows=max_rows))
 
 
 def reference_parse_csv(text: str) -> list[Record]:
@@ -260,14 +283,9 @@ def cell_text(value: Any) -> str:
     return str(value)
 
 
-def parse_xlsx_records(
-    data: bytes, *, max_uncompressed: int, max_rows: int | None = None
-) -> list[Record]:
-    """Every non-blank row of the workbook's first worksheet as trimmed cells."""
-    check_xlsx_archive(data, max_uncompressed=max_uncompressed)
+def _xlsx_records(data: bytes) -> Iterator[Record]:
     import openpyxl  # type: ignore[import-untyped]  # imported on first use: heavy
 
-    records: list[Record] = []
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -275,18 +293,32 @@ def parse_xlsx_records(
             try:
                 if not workbook.worksheets:
                     raise InvalidSpreadsheet("the workbook has no worksheet")
-                sheet = workbook.worksheets[0]
-                for values in sheet.iter_rows(values_only=True):
-                    cells = [js_trim(cell_text(value)) for value in values]
+                for values in workbook.worksheets[0].iter_rows(values_only=True):
+                    cells = [cell_text(value).strip(_TRIM) for value in values]
                     if any(cells):
-                        records.append(cells)
-                        _check_limit(records, max_rows)
+                        yield cells
             finally:
                 workbook.close()
-    except (InvalidSpreadsheet, TooManyRows):
+    except (InvalidSpreadsheet, TooManyRows, GeneratorExit):
         raise
     except Exception as exc:  # openpyxl raises many kinds for a damaged workbook
         raise InvalidSpreadsheet(
             f"the file is not a readable XLSX workbook ({type(exc).__name__})"
         ) from exc
-    return records
+
+
+def iter_xlsx_records(
+    data: bytes, *, max_uncompressed: int, max_rows: int | None = None
+) -> Iterator[Record]:
+    """Every non-blank row of the workbook's first worksheet as trimmed cells.
+
+    The archive is checked (``check_xlsx_archive``) before anything is inflated.
+    """
+    check_xlsx_archive(data, max_uncompressed=max_uncompressed)
+    return _limited(_xlsx_records(data), max_rows)
+
+
+def parse_xlsx_records(
+    data: bytes, *, max_uncompressed: int, max_rows: int | None = None
+) -> list[Record]:
+    return list(iter_xlsx_records(data, max_uncompressed=max_uncompressed, max_rows=max_rows))

@@ -62,12 +62,30 @@ async def existing_case_numbers(session: AsyncSession, numbers: Sequence[str]) -
     return {number for (number,) in result}
 
 
-async def insert_cases(session: AsyncSession, rows: Iterable[dict[str, Any]]) -> None:
-    """Insert case rows with batched executemany calls (no RETURNING)."""
+CASE_INSERT_COLUMNS: tuple[str, ...] = tuple(column.name for column in cases.columns)
+
+
+async def insert_cases(session: AsyncSession, rows: Iterable[tuple[Any, ...]]) -> None:
+    """Insert case rows (values in ``CASE_INSERT_COLUMNS`` order) with batched executemany.
+
+    The Core statement is compiled once for the session's dialect and run through the
+    driver's executemany with plain tuples: several times faster than per-row dictionaries
+    for large files, and still a single statement per chunk inside the caller's transaction.
+    """
+    connection = await session.connection()
+    compiled = insert(cases).compile(
+        dialect=connection.dialect, column_keys=list(CASE_INSERT_COLUMNS)
+    )
+    order = compiled.positiontup
+    if order is None or sorted(order) != sorted(CASE_INSERT_COLUMNS):
+        raise RuntimeError("the case insert did not compile to positional parameters")
+    positions = [CASE_INSERT_COLUMNS.index(name) for name in order]
+    reorder = positions != list(range(len(positions)))
     iterator = iter(rows)
-    statement = insert(cases)
     while chunk := list(islice(iterator, INSERT_CHUNK)):
-        await session.execute(statement, chunk)
+        if reorder:
+            chunk = [tuple(values[i] for i in positions) for values in chunk]
+        await connection.exec_driver_sql(compiled.string, chunk)
 
 
 async def insert_feed_item(session: AsyncSession, values: dict[str, Any]) -> None:

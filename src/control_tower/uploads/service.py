@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-import random
-from collections.abc import Sequence
+import os
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import partial
@@ -33,8 +33,8 @@ from control_tower.uploads.parsing import (
     SpreadsheetTooLarge,
     TooManyRows,
     decode_text,
-    parse_csv_records,
-    parse_xlsx_records,
+    iter_csv_records,
+    iter_xlsx_records,
 )
 from control_tower.uploads.validation import (
     ErrorObject,
@@ -93,13 +93,29 @@ class UploadReply:
     body: dict[str, Any]
 
 
-def _random_suffix() -> str:
-    """Seven base-36 characters, like ``Math.random().toString(36).substring(2, 9)``."""
-    return "".join(random.choices(_ID_ALPHABET, k=7))
+# byte -> base-36 digit (256 = 7 * 36 + 4: digits 0-3 are very slightly likelier; these
+# ids need uniqueness, not uniformity).
+_BASE36_TABLE: Final = "".join(_ID_ALPHABET[byte % 36] for byte in range(256)).encode()
+_SUFFIX = 7
+
+
+def _random_suffixes(count: int) -> list[str]:
+    """``count`` strings of seven base-36 characters, like ``Math.random().toString(36)``'s."""
+    text = os.urandom(count * _SUFFIX).translate(_BASE36_TABLE).decode("ascii")
+    return [text[i : i + _SUFFIX] for i in range(0, count * _SUFFIX, _SUFFIX)]
 
 
 def new_id(ms: int) -> str:
-    return f"{ms}-{_random_suffix()}"
+    """``<ms>-<rand7>``: the id format of uploads and feed items."""
+    return f"{ms}-{_random_suffixes(1)[0]}"
+
+
+def new_case_ids(ms: int, count: int) -> list[str]:
+    """``count`` distinct ``case-<ms>-<rand7>`` ids (one instant, so suffixes must differ)."""
+    suffixes = list(dict.fromkeys(_random_suffixes(count)))
+    while len(suffixes) < count:
+        suffixes = list(dict.fromkeys([*suffixes, *_random_suffixes(count - len(suffixes))]))
+    return [f"case-{ms}-{suffix}" for suffix in suffixes]
 
 
 def file_type(content_type: str | None) -> str:
@@ -133,14 +149,14 @@ def read_rows(
     file: UploadedFile, kind: FileKind, *, now_ms: int, max_rows: int, max_bytes: int
 ) -> ParseResult:
     """Decode, tokenise and validate the file (CPU-bound; run off the event loop)."""
-    records: list[Record]
+    records: Iterator[Record]
     if kind is FileKind.XLSX:
-        records = parse_xlsx_records(
+        records = iter_xlsx_records(
             file.data, max_uncompressed=max_bytes * XLSX_MAX_EXPANSION, max_rows=max_rows
         )
     else:
         text, _encoding = decode_text(file.data)
-        records = parse_csv_records(text, max_rows=max_rows)
+        records = iter_csv_records(text, max_rows=max_rows)
     return validate_records(records, now_ms=now_ms)
 
 
@@ -201,28 +217,29 @@ def _insert_error(index: int, case_number: str) -> ErrorObject:
     }
 
 
-def _case_values(row: ValidRow, *, case_id: str, upload_id: str, now: str) -> dict[str, Any]:
-    return {
-        "id": case_id,
-        "case_number": row.case_number,
-        "channel": row.channel,
-        "status": row.status or "open",
-        "category": row.category or "General",
-        "subcategory": None,
-        "sentiment": row.sentiment or "neutral",
-        "severity": row.severity or "medium",
-        "risk_flag": 0,
-        "needs_review_flag": 0,
-        "business_unit": row.business_unit,
-        "summary": row.summary or f"Case {row.case_number}",
-        "customer_name": row.customer_name or None,
-        "agent_id": None,
-        "assigned_to": None,
-        "created_at": row.created_at,
-        "updated_at": now,
-        "resolved_at": None,
-        "upload_id": upload_id,
-    }
+def _case_values(row: ValidRow, case_id: str, upload_id: str, now: str) -> tuple[Any, ...]:
+    """One case row, in ``repository.CASE_INSERT_COLUMNS`` (schema) order."""
+    return (
+        case_id,
+        row.case_number,
+        row.channel,
+        row.status or "open",
+        row.category or "General",
+        None,  # subcategory
+        row.sentiment or "neutral",
+        row.severity or "medium",
+        0,  # risk_flag
+        0,  # needs_review_flag
+        row.business_unit,
+        row.summary or f"Case {row.case_number}",
+        row.customer_name or None,
+        None,  # agent_id
+        None,  # assigned_to
+        row.created_at,
+        now,  # updated_at
+        None,  # resolved_at
+        upload_id,
+    )
 
 
 def _feed_item(upload_id: str, file_name: str, count: int, status: str, ms: int) -> dict[str, Any]:
@@ -378,7 +395,7 @@ async def import_upload(
             taken.add(row.case_number)
             to_insert.append(row)
 
-    case_ids = [f"case-{clock.now_ms()}-{_random_suffix()}" for _ in to_insert]
+    case_ids = new_case_ids(clock.now_ms(), len(to_insert))
     count = len(to_insert)
     all_errors = parse.errors + insert_errors
     status: str = (
@@ -394,7 +411,7 @@ async def import_upload(
             await repo.insert_cases(
                 session,
                 (
-                    _case_values(row, case_id=case_id, upload_id=upload_id, now=now)
+                    _case_values(row, case_id, upload_id, now)
                     for row, case_id in zip(to_insert, case_ids, strict=True)
                 ),
             )

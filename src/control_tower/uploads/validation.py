@@ -9,7 +9,7 @@ counted in UTF-16 code units, as JavaScript's ``length`` counts them.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
 
@@ -141,50 +141,71 @@ def _error(row: int, column: str, value: str, reason: str, fix: str) -> ErrorObj
     return {"row": row, "column": column, "value": value, "reason": reason, "suggestedFix": fix}
 
 
+_BAD_FORMAT: Final = (-1, "")
+
+
 class DateChecker:
     """``validateAndFormatDate`` at one instant, remembering values already parsed."""
 
     def __init__(self, now_ms: int) -> None:
         self.max_ms = now_ms + DAY_MS
-        self._parsed: dict[str, int | None] = {}
+        self._parsed: dict[str, tuple[int, str] | None] = {}
+
+    def _parse(self, value: str) -> tuple[int, str] | None:
+        if not any(pattern.fullmatch(value) for pattern in _DATE_FORMATS):
+            return _BAD_FORMAT
+        ms = parse_js_date(value)
+        return None if ms is None else (ms, iso_from_ms(ms))
 
     def check(self, value: str) -> tuple[str | None, str | None]:
         """``(iso, None)`` for a valid date, ``(None, reason)`` otherwise."""
         if not value:
             return None, "Date is required"
-        if value in self._parsed:
-            ms = self._parsed[value]
-        else:
-            if not any(pattern.fullmatch(value) for pattern in _DATE_FORMATS):
-                ms = -1
-            else:
-                ms = parse_js_date(value)
-            self._parsed[value] = ms
-        if ms == -1:
+        try:
+            parsed = self._parsed[value]
+        except KeyError:
+            parsed = self._parsed[value] = self._parse(value)
+        if parsed is _BAD_FORMAT:
             return None, "Invalid date format. Use YYYY-MM-DD or MM/DD/YYYY"
-        if ms is None:
+        if parsed is None:
             return None, "Invalid date value"
+        ms, iso = parsed
         if ms < MIN_DATE_MS:
             return None, "Date is too old. Must be after 2020-01-01"
         if ms > self.max_ms:
             return None, "Date cannot be in the future"
-        return iso_from_ms(ms), None
+        return iso, None
 
 
-def _enum_error(value: str, allowed: Sequence[str], name: str) -> tuple[str, str] | None:
+_LOWERED: Final[dict[tuple[str, ...], frozenset[str]]] = {
+    allowed: frozenset(option.lower() for option in allowed)
+    for allowed in (CHANNELS, SEVERITIES, SENTIMENTS, STATUSES, BUSINESS_UNITS)
+}
+
+
+def _enum_error(value: str, allowed: tuple[str, ...], name: str) -> tuple[str, str] | None:
     """``validateEnum``: ``None`` when ``value`` is allowed, else ``(reason, suggestedFix)``."""
     normalized = value.lower()
-    lowered = [option.lower() for option in allowed]
-    if normalized in lowered:
+    if normalized in _LOWERED[allowed]:
         return None
     listed = ", ".join(allowed)
     suggestions = [
-        option
-        for option, low in zip(allowed, lowered, strict=True)
-        if normalized in low or low in normalized
+        option for option in allowed if normalized in option.lower() or option.lower() in normalized
     ]
     fix = f"Did you mean '{suggestions[0]}'?" if suggestions else f"Valid values: {listed}"
     return f"Invalid {name}. Must be one of: {listed}", fix
+
+
+_OPTIONAL_ENUMS: Final = (
+    ("severity", SEVERITIES, "severity"),
+    ("sentiment", SENTIMENTS, "sentiment"),
+    ("status", STATUSES, "status"),
+)
+_LENGTH_LIMITS: Final = (
+    ("summary", MAX_SUMMARY_LENGTH, "Summary", "Shorten the summary text"),
+    ("customerName", MAX_CUSTOMER_NAME_LENGTH, "Customer name", "Shorten the customer name"),
+    ("category", MAX_CATEGORY_LENGTH, "Category", "Shorten the category name"),
+)
 
 
 def validate_row(
@@ -251,22 +272,14 @@ def validate_row(
         if problem is not None:
             errors.append(_error(row, "channel", channel, *problem))
 
-    for name, allowed, label in (
-        ("severity", SEVERITIES, "severity"),
-        ("sentiment", SENTIMENTS, "sentiment"),
-        ("status", STATUSES, "status"),
-    ):
+    for name, allowed, label in _OPTIONAL_ENUMS:
         value = data.get(name)
         if value:
             problem = _enum_error(value, allowed, label)
             if problem is not None:
                 errors.append(_error(row, name, value, *problem))
 
-    for name, limit, label, fix in (
-        ("summary", MAX_SUMMARY_LENGTH, "Summary", "Shorten the summary text"),
-        ("customerName", MAX_CUSTOMER_NAME_LENGTH, "Customer name", "Shorten the customer name"),
-        ("category", MAX_CATEGORY_LENGTH, "Category", "Shorten the category name"),
-    ):
+    for name, limit, label, fix in _LENGTH_LIMITS:
         value = data.get(name)
         if value and _exceeds(value, limit):
             errors.append(
@@ -312,9 +325,14 @@ def map_columns(headers: Sequence[str]) -> dict[str, int]:
     return mapping
 
 
-def validate_records(records: Sequence[Sequence[str]], *, now_ms: int) -> ParseResult:
-    """``parseCSV`` after tokenising: header mapping, then every data row validated."""
-    if not records:
+def validate_records(records: Iterable[Sequence[str]], *, now_ms: int) -> ParseResult:
+    """``parseCSV`` after tokenising: header mapping, then every data row validated.
+
+    ``records`` may be a one-pass iterator; rows are validated as they arrive.
+    """
+    iterator = iter(records)
+    headers = next(iterator, None)
+    if headers is None:
         return ParseResult(
             errors=[
                 _error(
@@ -322,10 +340,10 @@ def validate_records(records: Sequence[Sequence[str]], *, now_ms: int) -> ParseR
                 )
             ]
         )
-    mapping = map_columns(records[0])
+    mapping = map_columns(headers)
     missing = [name for name in REQUIRED_FIELDS if name not in mapping]
-    data_count = len(records) - 1
     if missing:
+        data_count = sum(1 for _ in iterator)
         return ParseResult(
             errors=[
                 _error(
@@ -340,16 +358,20 @@ def validate_records(records: Sequence[Sequence[str]], *, now_ms: int) -> ParseR
             total_rows=data_count,
             invalid_rows=data_count,
         )
-    result = ParseResult(total_rows=data_count)
+    result = ParseResult()
     dates = DateChecker(now_ms)
     columns = list(mapping.items())
-    for offset, record in enumerate(records[1:]):
+    rows = result.rows
+    errors = result.errors
+    data_count = 0
+    for data_count, record in enumerate(iterator, start=1):
         width = len(record)
         data = {name: record[index] if index < width else "" for name, index in columns}
-        valid, errors = validate_row(data, offset + 2, dates)
+        valid, row_errors = validate_row(data, data_count + 1, dates)
         if valid is not None:
-            result.rows.append(valid)
+            rows.append(valid)
         else:
-            result.errors.extend(errors)
-    result.invalid_rows = data_count - len(result.rows)
+            errors.extend(row_errors)
+    result.total_rows = data_count
+    result.invalid_rows = data_count - len(rows)
     return result
