@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import time
 import zipfile
 from datetime import date, datetime
 
@@ -181,6 +182,27 @@ class TestXlsx:
             archive.writestr("xl/sharedStrings.xml", b"A" * 5_000_000)
         with pytest.raises(SpreadsheetTooLarge, match="500:1"):
             check_xlsx_archive(buffer.getvalue(), max_uncompressed=100_000_000)
+
+    def test_a_false_dimension_claim_is_ignored(self) -> None:
+        data = xlsx_bytes([["caseNumber", "createdAt"], ["X-1", "2026-01-14"]])
+        source = zipfile.ZipFile(io.BytesIO(data))
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+            for entry in source.infolist():
+                content = source.read(entry)
+                if entry.filename == "xl/worksheets/sheet1.xml":
+                    assert b'<dimension ref="A1:B2"' in content
+                    content = content.replace(b"A1:B2", b"A1:XFD1048576")
+                target.writestr(entry, content)
+        started = time.perf_counter()
+        records = parse_xlsx_records(buffer.getvalue(), max_uncompressed=10_000_000)
+        assert records == [["caseNumber", "createdAt"], ["X-1", "2026-01-14"]]
+        assert time.perf_counter() - started < 2
+
+    def test_cells_right_of_column_iv_are_ignored(self) -> None:
+        wide = ["h", *([None] * 300), "far"]
+        records = parse_xlsx_records(xlsx_bytes([wide, ["x"]]), max_uncompressed=10_000_000)
+        assert records == [["h", *([""] * 255)], ["x"]]
 
     def test_row_limit(self) -> None:
         data = xlsx_bytes([["h"], [1], [2], [3]])

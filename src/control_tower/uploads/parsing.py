@@ -31,6 +31,10 @@ XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # A workbook may inflate to this many times the upload limit, and no more.
 XLSX_MAX_EXPANSION = 10
 XLSX_MAX_ENTRIES = 1000
+XLSX_MAX_SHEET_ROWS = 1_048_576  # Excel's own limit
+# Cells right of column IV are ignored: no upload needs them, and unbounded rows (up to
+# column XFD) would let a crafted sheet cost minutes of CPU.
+XLSX_MAX_COLUMNS = 256
 # DEFLATE cannot legitimately exceed ~1032:1; anything near it is a crafted archive.
 XLSX_MAX_RATIO = 500
 _RATIO_FLOOR_BYTES = 1 << 20
@@ -293,8 +297,22 @@ def _xlsx_records(data: bytes) -> Iterator[Record]:
             try:
                 if not workbook.worksheets:
                     raise InvalidSpreadsheet("the workbook has no worksheet")
-                for values in workbook.worksheets[0].iter_rows(values_only=True):
-                    cells = [cell_text(value).strip(_TRIM) for value in values]
+                sheet = workbook.worksheets[0]
+                # The declared dimension is only a claim; trusting it would pad every row to
+                # its width and invent every missing row up to its height.
+                sheet.reset_dimensions()
+                for position, values in enumerate(sheet.iter_rows(values_only=True)):
+                    if position >= XLSX_MAX_SHEET_ROWS:
+                        raise InvalidSpreadsheet(
+                            f"the worksheet has rows past row {XLSX_MAX_SHEET_ROWS:,}, the most "
+                            "Excel allows"
+                        )
+                    if values.count(None) == len(values):
+                        continue
+                    cells = [
+                        "" if value is None else cell_text(value).strip(_TRIM)
+                        for value in values[:XLSX_MAX_COLUMNS]
+                    ]
                     if any(cells):
                         yield cells
             finally:
