@@ -470,7 +470,7 @@ class TestEscalateAlert:
             db, {"senderId": 123, "recipientId": "b", "channel": "weird", "message": ""}
         )
         share = next(s for s in await read_shares(db) if s["id"] == result["id"])
-        assert share["senderId"] == "123"
+        assert share["senderId"] == "123.0"  # a JS number bound as REAL, like mutA-010/022
         assert share["channel"] == "weird"
         assert share["message"] is None
 

@@ -19,6 +19,7 @@ from control_tower.core.errors import BadRequest, NotFound, OriginalFailure
 from control_tower.core.events import defer_event
 from control_tower.core.js import js_number_to_string, js_truthy
 from control_tower.core.query import Pagination
+from control_tower.core.sqlbind import Unbindable, bound_text
 
 __all__ = [
     "MISCLASSIFICATION_KEYWORDS",
@@ -199,23 +200,12 @@ async def get_alert_detail(
 # -- escalation ---------------------------------------------------------------------------
 
 
-def _present(value: Any) -> bool:
-    """JavaScript truthiness of a destructured field (``undefined`` is falsy)."""
-    return value is not UNDEFINED and js_truthy(value)
-
-
-def _bindable(value: Any) -> Any:
-    """The value SQLite stores for a JSON field, or ``OriginalFailure`` where the original's
-    driver refused to bind it (booleans, objects, arrays)."""
-    if value is None or isinstance(value, str):
-        return value
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise OriginalFailure(ESCALATE_FAILED)
-    if isinstance(value, float) and value.is_integer() and abs(value) < 2**63:
-        return int(value)
-    if isinstance(value, int) and abs(value) >= 2**63:
-        return float(value)
-    return value
+def _bindable(value: Any) -> str | None:
+    """The text SQLite stores for a JSON field; the original failed on unbindable values."""
+    try:
+        return bound_text(value)
+    except Unbindable as exc:
+        raise OriginalFailure(ESCALATE_FAILED) from exc
 
 
 async def escalate_alert(
@@ -240,7 +230,7 @@ async def escalate_alert(
     channel = body_field(body, "channel")
     if channel is UNDEFINED:
         channel = "internal"
-    if not _present(sender_id) or not _present(recipient_id):
+    if not js_truthy(sender_id) or not js_truthy(recipient_id):
         raise BadRequest(MISSING_FIELDS)
 
     alert = await repository.get_alert(session, alert_id, scope=scope)
@@ -255,7 +245,7 @@ async def escalate_alert(
         "sender_id": _bindable(sender_id),
         "recipient_id": _bindable(recipient_id),
         "channel": _bindable(channel),
-        "message": _bindable(message) if _present(message) else None,
+        "message": _bindable(message) if js_truthy(message) else None,
         "status": "pending",
     }
     now = iso_from_ms(now_ms)

@@ -9,10 +9,8 @@ booleans, objects and arrays could not be bound at all (the original's handled 5
 
 from __future__ import annotations
 
-import math
 import uuid
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Final
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -24,6 +22,7 @@ from control_tower.core.errors import BadRequest, Forbidden, OriginalFailure
 from control_tower.core.events import defer_event
 from control_tower.core.js import js_truthy
 from control_tower.core.query import Pagination
+from control_tower.core.sqlbind import Unbindable, bound_text
 from control_tower.inbox import repository
 
 DEFAULT_RECIPIENT: Final = "user-admin-001"
@@ -42,61 +41,6 @@ MISSING_STATUS: Final = (
 MISSING_SHARE_FIELDS: Final = "Missing required fields: sourceType, sourceId, senderId, recipientId"
 
 _SAFE_INTEGER = 2**53
-_FIFTEEN_DIGITS = Decimal("1.00000000000000")
-
-
-class Unbindable(Exception):
-    """A value the original could not bind as an SQL parameter (boolean, object, array)."""
-
-
-def truthy(value: Any) -> bool:
-    """JavaScript truthiness of a destructured field (``undefined`` is falsy)."""
-    return value is not UNDEFINED and js_truthy(value)
-
-
-def _sqlite_real_text(value: float) -> str:
-    """SQLite's text for a REAL stored in a TEXT column (``printf('%!.15g')``).
-
-    SQLite (3.43 and later, as the original shipped) rounds the exact decimal value of the
-    double half-up at 15 significant digits, and always keeps a decimal point.
-    """
-    if math.isinf(value):
-        return "Inf" if value > 0 else "-Inf"
-    if value == 0:
-        return "0.0"
-    exact = Decimal(value)
-    exponent = exact.adjusted()
-    rounded = exact.scaleb(-exponent).quantize(_FIFTEEN_DIGITS, rounding=ROUND_HALF_UP)
-    if abs(rounded) >= 10:  # 9.999...95 rounded up to 10
-        exponent += 1
-        rounded = (rounded / 10).quantize(_FIFTEEN_DIGITS, rounding=ROUND_HALF_UP)
-    sign = "-" if rounded < 0 else ""
-    digits = str(abs(rounded)).replace(".", "").rstrip("0") or "0"
-    if -4 <= exponent < 15:
-        if exponent >= 0:
-            whole = digits[: exponent + 1].ljust(exponent + 1, "0")
-            fraction = digits[exponent + 1 :] or "0"
-        else:
-            whole = "0"
-            fraction = "0" * (-exponent - 1) + digits
-        return f"{sign}{whole}.{fraction}"
-    mantissa = digits[0] + "." + (digits[1:] or "0")
-    return f"{sign}{mantissa}e{'+' if exponent >= 0 else '-'}{abs(exponent):02d}"
-
-
-def bound_text(value: Any) -> str | None:
-    """What a TEXT column holds after the original bound this JSON value into it."""
-    if value is None or isinstance(value, str):
-        return value
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise Unbindable(f"cannot bind a {type(value).__name__} as an SQL parameter")
-    try:
-        number = float(value)
-    except OverflowError:
-        number = math.inf if value > 0 else -math.inf
-    if math.isnan(number):
-        return None
-    return _sqlite_real_text(number)
 
 
 def js_echo(value: Any) -> Any:
@@ -186,11 +130,11 @@ async def update_status(
         raise OriginalFailure(UPDATE_FAILED)
     share_id = field(body, "id")
     status = field(body, "status")
-    if not truthy(share_id):
+    if not js_truthy(share_id):
         raise BadRequest(MISSING_ID)
-    if truthy(status) and status not in SHARE_STATUSES:
+    if js_truthy(status) and status not in SHARE_STATUSES:
         raise BadRequest(INVALID_STATUS, details={"allowed": list(SHARE_STATUSES)})
-    if not truthy(status):
+    if not js_truthy(status):
         raise BadRequest(MISSING_STATUS, details={"allowed": list(SHARE_STATUSES)})
     try:
         key = bound_text(share_id)
@@ -254,7 +198,7 @@ async def create_share(
         raise OriginalFailure(CREATE_FAILED)
     fields = _ShareFields.from_body(body)
     required = (fields.source_type, fields.source_id, fields.sender_id, fields.recipient_id)
-    if not all(truthy(value) for value in required):
+    if not all(js_truthy(value) for value in required):
         raise BadRequest(MISSING_SHARE_FIELDS)
     share_id = str(uuid.uuid4())
     now = clock.now_iso()
@@ -267,7 +211,7 @@ async def create_share(
             "sender_id": bound_text(fields.sender_id),
             "recipient_id": bound_text(fields.recipient_id),
             "channel": bound_text(fields.channel),
-            "message": bound_text(fields.message) if truthy(fields.message) else None,
+            "message": bound_text(fields.message) if js_truthy(fields.message) else None,
             "status": "pending",
             "created_at": now,
             "read_at": None,
