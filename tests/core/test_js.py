@@ -25,6 +25,20 @@ class TestJsonNumbers:
     def test_integral_floats_print_without_decimal_point(self, value: int) -> None:
         assert dumps(float(value)).decode() == str(value)
 
+    @pytest.mark.parametrize(
+        ("value", "text"),
+        [
+            (3.42e-6, "0.00000342"),
+            (1e-6, "0.000001"),
+            (9.99e-6, "0.00000999"),
+            (2e-7, "2e-7"),
+            (1e16 + 2, "10000000000000002"),
+            (-4.5e-6, "-0.0000045"),
+        ],
+    )
+    def test_small_and_large_layouts(self, value: float, text: str) -> None:
+        assert dumps(value).decode() == text
+
     def test_known_values(self) -> None:
         assert dumps({"a": 95.0, "b": 54.5, "c": float("nan"), "d": -0.0}) == (
             b'{"a":95,"b":54.5,"c":null,"d":0}'

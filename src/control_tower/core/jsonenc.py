@@ -19,6 +19,8 @@ from control_tower.core.js import js_number_to_string
 
 _SAFE_INTEGER = 2.0**53
 _JS_INTEGER_LIMIT = 1e21
+_FIXED_LOW = 1e-6
+_ORJSON_FIXED_LOW = 1e-5
 
 
 def _js_float(value: float) -> float | int | orjson.Fragment | None:
@@ -31,6 +33,9 @@ def _js_float(value: float) -> float | int | orjson.Fragment | None:
             # JS prints the shortest digits padded with zeros (5.4e16 -> 54000000000000000),
             # not the exact binary value that int() would give.
             return orjson.Fragment(js_number_to_string(value))
+    elif _FIXED_LOW <= abs(value) < _ORJSON_FIXED_LOW:
+        # JS writes 1e-6 <= |x| < 1e-5 in fixed notation; orjson switches to exponents there.
+        return orjson.Fragment(js_number_to_string(value))
     return value
 
 
