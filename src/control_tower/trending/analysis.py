@@ -10,22 +10,26 @@ previous period of the same length::
 Counts are document frequencies (a case counts a term once). Many growing terms reach the
 1000 cap, so their ranking is the order in which the terms were first seen, walking the cases
 in the order the database returned them (ascending ``created_at``, then insertion order):
-callers must pass cases in that order. A term that is new in this period (baseline 0) scores
+cases must be given in that order. A term that is new in this period (baseline 0) scores
 below one that grew from 1, as it did in the original.
 
 Predicted risks look at the top ten rising terms' per-day counts: three or more days rising in
 a row, a window count approaching an alert threshold, or day-on-day growth accelerating.
+
+The algorithms ask a ``Period`` (one window's cases) for term counts, matching cases and
+per-day counts. ``CaseList`` answers from a plain list; ``trending.recent`` answers the same
+questions from an in-memory index without touching every case.
 """
 
 from __future__ import annotations
 
 import heapq
 import math
-from bisect import bisect_right
-from collections.abc import Iterable, Iterator, Sequence
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import islice
-from typing import Any, NamedTuple
+from itertools import chain, islice
+from typing import Any, NamedTuple, Protocol
 
 from control_tower.core.clock import (
     DAY_MS,
@@ -133,11 +137,96 @@ class Trend:
         }
 
 
-# -- cases indexed by term ----------------------------------------------------------------
+# -- days ---------------------------------------------------------------------------------
 
 
-class TermIndex:
-    """One period's cases indexed by term.
+@dataclass(frozen=True, slots=True)
+class LocalDays:
+    """The last ``count`` local calendar days (today partial), oldest first; bounds inclusive."""
+
+    starts: list[str]
+    ends: list[str]
+
+    @classmethod
+    def ending_at(cls, now_ms: int, count: int) -> LocalDays:
+        starts: list[str] = []
+        ends: list[str] = []
+        for back in range(count - 1, -1, -1):
+            start = local_midnight_ms(now_ms, back)
+            starts.append(iso_from_ms(start))
+            ends.append(iso_from_ms(local_end_of_day_ms(start)))
+        return cls(starts, ends)
+
+    def counts(self, created: Iterable[str]) -> list[int]:
+        """How many of the ``created`` timestamps fall in each day."""
+        starts, ends = self.starts, self.ends
+        totals = [0] * len(starts)
+        for stamp in created:
+            day = bisect_right(starts, stamp) - 1
+            if day >= 0 and stamp <= ends[day]:
+                totals[day] += 1
+        return totals
+
+
+# -- periods: one window's cases, indexed by term -----------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Breakdown:
+    """Matching cases counted per business unit and per category, first seen first."""
+
+    units: dict[str, int]
+    categories: dict[str, int]
+
+
+class Period(Protocol):
+    """One period's cases (in the database's row order), as trending asks about them.
+
+    Terms are normalised terms as ``case_terms`` extracts them; the cases "containing" a
+    term are those whose summary yields it.
+    """
+
+    @property
+    def size(self) -> int:
+        """How many cases the period holds."""
+        ...
+
+    @property
+    def frequencies(self) -> Mapping[str, int]:
+        """Document frequency of every term, in first-seen order."""
+        ...
+
+    def count(self, term: str) -> int:
+        """How many cases contain ``term``."""
+        ...
+
+    def matching(self, term: str, limit: int) -> list[CaseData]:
+        """The first ``limit`` cases containing ``term``."""
+        ...
+
+    def business_units(self, term: str) -> list[str]:
+        """Distinct business units of the cases containing ``term``, first seen first."""
+        ...
+
+    def breakdown(self, term: str) -> Breakdown:
+        """Cases containing ``term`` counted per business unit and per category."""
+        ...
+
+    def daily_counts(self, term: str, days: LocalDays) -> list[int]:
+        """Cases containing ``term`` per local day."""
+        ...
+
+
+def _summary_of(case: CaseData) -> str:
+    return case.summary
+
+
+def _created_at(case: CaseData) -> str:
+    return case.created_at
+
+
+class CaseList:
+    """A period given as a list of cases.
 
     Cases sharing a summary share its terms, so terms are extracted once per distinct
     summary and counted per summary group. Iterating the groups in first-appearance order
@@ -148,10 +237,10 @@ class TermIndex:
     def __init__(self, cases: Sequence[CaseData]) -> None:
         self.cases = cases
         groups: dict[str, list[int]] = {}
-        for position, case in enumerate(cases):
-            group = groups.get(case.summary)
+        for position, summary in enumerate(map(_summary_of, cases)):
+            group = groups.get(summary)
             if group is None:
-                groups[case.summary] = [position]
+                groups[summary] = [position]
             else:
                 group.append(position)
         self._groups = groups
@@ -165,50 +254,54 @@ class TermIndex:
                 else:
                     frequencies[term] = len(positions)
                     postings[term] = [summary]
-        self.frequencies = frequencies
+        self._frequencies = frequencies
         self._postings = postings
-        self._units: dict[str, list[tuple[int, str]]] = {}
 
-    def __len__(self) -> int:
+    @property
+    def size(self) -> int:
         return len(self.cases)
 
-    def count(self, term: str) -> int:
-        """How many cases contain ``term`` (already normalised)."""
-        return self.frequencies.get(term, 0)
+    @property
+    def frequencies(self) -> Mapping[str, int]:
+        return self._frequencies
 
-    def positions(self, term: str) -> Iterator[int]:
-        """Positions of the cases containing ``term``, in case order."""
+    def count(self, term: str) -> int:
+        return self._frequencies.get(term, 0)
+
+    def _positions(self, term: str) -> Iterator[int]:
         lists = [self._groups[summary] for summary in self._postings.get(term, ())]
         if len(lists) == 1:
             return iter(lists[0])
         return heapq.merge(*lists)
 
-    def matching(self, term: str, limit: int | None = None) -> list[CaseData]:
-        """The cases containing ``term`` (the first ``limit`` of them), in case order."""
-        positions = self.positions(term)
-        if limit is not None:
-            positions = islice(positions, limit)
-        return [self.cases[position] for position in positions]
+    def matching(self, term: str, limit: int) -> list[CaseData]:
+        return [self.cases[position] for position in islice(self._positions(term), limit)]
 
     def business_units(self, term: str) -> list[str]:
-        """Distinct business units of the cases containing ``term``, first seen first."""
         first_seen: dict[str, int] = {}
         for summary in self._postings.get(term, ()):
-            for position, unit in self._units_of(summary):
+            for position in self._groups[summary]:
+                unit = self.cases[position].business_unit
                 known = first_seen.get(unit)
                 if known is None or position < known:
                     first_seen[unit] = position
         return sorted(first_seen, key=first_seen.__getitem__)
 
-    def _units_of(self, summary: str) -> list[tuple[int, str]]:
-        units = self._units.get(summary)
-        if units is None:
-            seen: dict[str, int] = {}
-            for position in self._groups[summary]:
-                seen.setdefault(self.cases[position].business_unit, position)
-            units = [(position, unit) for unit, position in seen.items()]
-            self._units[summary] = units
-        return units
+    def breakdown(self, term: str) -> Breakdown:
+        units: dict[str, int] = {}
+        categories: dict[str, int] = {}
+        for position in self._positions(term):
+            case = self.cases[position]
+            units[case.business_unit] = units.get(case.business_unit, 0) + 1
+            categories[case.category] = categories.get(case.category, 0) + 1
+        return Breakdown(units, categories)
+
+    def daily_counts(self, term: str, days: LocalDays) -> list[int]:
+        cases = self.cases
+        positions = chain.from_iterable(
+            self._groups[summary] for summary in self._postings.get(term, ())
+        )
+        return days.counts(cases[position].created_at for position in positions)
 
 
 def cases_with_term(cases: Iterable[CaseData], term: str) -> list[CaseData]:
@@ -217,59 +310,7 @@ def cases_with_term(cases: Iterable[CaseData], term: str) -> list[CaseData]:
     return [case for case in cases if wanted in case_terms(case.summary)]
 
 
-def distinct_business_units(cases: Iterable[CaseData]) -> list[str]:
-    return list(dict.fromkeys(case.business_unit for case in cases))
-
-
-# -- trends and topics ----------------------------------------------------------------------
-
-
-def compute_trends(current: TermIndex, baseline: TermIndex) -> list[Trend]:
-    """Every term seen at least five times now, highest trend score first (stable)."""
-    trends = [
-        Trend.of(term, count, baseline.count(term))
-        for term, count in current.frequencies.items()
-        if count >= MIN_OCCURRENCES
-    ]
-    trends.sort(key=lambda trend: -trend.trend_score)
-    return trends
-
-
-def top_trending(current: TermIndex, baseline: TermIndex, limit: int | float | None) -> list[Trend]:
-    """Rising trends only, then ``slice(0, limit)`` (NaN gives none, negative drops the tail)."""
-    rising = [trend for trend in compute_trends(current, baseline) if trend.direction == "rising"]
-    return rising[: slice_end(len(rising), limit)]
-
-
-@dataclass(frozen=True, slots=True)
-class TrendingTopic:
-    trend: Trend
-    impacted_units: list[str]
-    sample_cases: list[CaseData]
-
-    def to_json(self) -> dict[str, Any]:
-        body = self.trend.to_json()
-        body["impactedBUs"] = self.impacted_units
-        body["sampleCases"] = [case.to_json() for case in self.sample_cases]
-        return body
-
-
-def trending_topics(
-    current: Sequence[CaseData], baseline: Sequence[CaseData], limit: int | float | None
-) -> list[TrendingTopic]:
-    """The top rising terms with the business units and first cases that mention them."""
-    current_index = TermIndex(current)
-    return [
-        TrendingTopic(
-            trend,
-            current_index.business_units(trend.term),
-            current_index.matching(trend.term, SAMPLE_CASES),
-        )
-        for trend in top_trending(current_index, TermIndex(baseline), limit)
-    ]
-
-
-# -- windows ------------------------------------------------------------------------------
+# -- windows and sources --------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)
@@ -292,10 +333,6 @@ class WindowRanges:
             iso_from_ms(now_ms - span),
         )
 
-    @property
-    def earliest(self) -> str:
-        return self.baseline_start
-
     def current_json(self) -> dict[str, Any]:
         return {"start": self.current_start, "end": self.current_end}
 
@@ -308,53 +345,103 @@ def in_range(cases: Iterable[CaseData], start: str, end: str) -> list[CaseData]:
     return [case for case in cases if start <= case.created_at <= end]
 
 
-def trending_for_window(
-    cases: Sequence[CaseData], window: object, limit: int | float | None, now_ms: int
+def sorted_range(cases: Sequence[CaseData], start: str, end: str) -> Sequence[CaseData]:
+    """``in_range`` for cases already in ``created_at`` order (binary search)."""
+    low = bisect_left(cases, start, key=_created_at)
+    return cases[low : bisect_right(cases, end, lo=low, key=_created_at)]
+
+
+class Source(Protocol):
+    """The loaded cases of a time range, cut into periods on request."""
+
+    @property
+    def size(self) -> int:
+        """How many cases were loaded."""
+        ...
+
+    def period(self, start: str, end: str) -> Period:
+        """The loaded cases with ``start <= createdAt <= end``."""
+        ...
+
+
+class CaseListSource:
+    """A ``Source`` over a plain list of cases (filtered like the original's in-memory pass)."""
+
+    def __init__(self, cases: Sequence[CaseData]) -> None:
+        self.cases = cases
+
+    @property
+    def size(self) -> int:
+        return len(self.cases)
+
+    def period(self, start: str, end: str) -> Period:
+        return CaseList(in_range(self.cases, start, end))
+
+
+# -- trends and topics ----------------------------------------------------------------------
+
+
+def compute_trends(current: Period, baseline: Period) -> list[Trend]:
+    """Every term seen at least five times now, highest trend score first (stable)."""
+    trends = [
+        Trend.of(term, count, baseline.count(term))
+        for term, count in current.frequencies.items()
+        if count >= MIN_OCCURRENCES
+    ]
+    trends.sort(key=lambda trend: -trend.trend_score)
+    return trends
+
+
+def top_trending(current: Period, baseline: Period, limit: int | float | None) -> list[Trend]:
+    """Rising trends only, then ``slice(0, limit)`` (NaN gives none, negative drops the tail)."""
+    rising = [trend for trend in compute_trends(current, baseline) if trend.direction == "rising"]
+    return rising[: slice_end(len(rising), limit)]
+
+
+@dataclass(frozen=True, slots=True)
+class TrendingTopic:
+    trend: Trend
+    impacted_units: list[str]
+    sample_cases: list[CaseData]
+
+    def to_json(self) -> dict[str, Any]:
+        body = self.trend.to_json()
+        body["impactedBUs"] = self.impacted_units
+        body["sampleCases"] = [case.to_json() for case in self.sample_cases]
+        return body
+
+
+def trending_topics(
+    current: Period, baseline: Period, limit: int | float | None
 ) -> list[TrendingTopic]:
-    """Trending topics of ``window`` computed from an already loaded set of cases."""
+    """The top rising terms with the business units and first cases that mention them."""
+    return [
+        TrendingTopic(
+            trend,
+            current.business_units(trend.term),
+            current.matching(trend.term, SAMPLE_CASES),
+        )
+        for trend in top_trending(current, baseline, limit)
+    ]
+
+
+def window_topics(
+    source: Source, window: object, limit: int | float | None, now_ms: int
+) -> list[TrendingTopic]:
+    """Trending topics of ``window`` from loaded cases covering both its periods."""
     ranges = WindowRanges.of(window, now_ms)
     return trending_topics(
-        in_range(cases, ranges.current_start, ranges.current_end),
-        in_range(cases, ranges.baseline_start, ranges.baseline_end),
+        source.period(ranges.current_start, ranges.current_end),
+        source.period(ranges.baseline_start, ranges.baseline_end),
         limit,
     )
 
 
-# -- per-day counts -----------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class LocalDays:
-    """The last ``count`` local calendar days (today partial), oldest first."""
-
-    starts: list[str]
-    ends: list[str]
-
-    @classmethod
-    def ending_at(cls, now_ms: int, count: int) -> LocalDays:
-        starts: list[str] = []
-        ends: list[str] = []
-        for back in range(count - 1, -1, -1):
-            start = local_midnight_ms(now_ms, back)
-            starts.append(iso_from_ms(start))
-            ends.append(iso_from_ms(local_end_of_day_ms(start)))
-        return cls(starts, ends)
-
-    def counts(self, created: Iterable[str]) -> list[int]:
-        """How many of the ``created`` timestamps fall in each day (bounds inclusive)."""
-        starts, ends = self.starts, self.ends
-        totals = [0] * len(starts)
-        for stamp in created:
-            day = bisect_right(starts, stamp) - 1
-            if day >= 0 and stamp <= ends[day]:
-                totals[day] += 1
-        return totals
-
-
-def daily_counts(index: TermIndex, term: str, days: LocalDays) -> list[int]:
-    """Cases containing ``term`` per local day."""
-    cases = index.cases
-    return days.counts(cases[position].created_at for position in index.positions(term))
+def trending_for_window(
+    cases: Sequence[CaseData], window: object, limit: int | float | None, now_ms: int
+) -> list[TrendingTopic]:
+    """``computeTrendingForWindow``: trending topics of ``window`` from a list of cases."""
+    return window_topics(CaseListSource(cases), window, limit, now_ms)
 
 
 # -- predicted risks ----------------------------------------------------------------------
@@ -543,6 +630,30 @@ def predictions_for_topic(
 
 
 def predicted_risks(
+    source: Source,
+    window: object,
+    *,
+    threshold: int | float | None,
+    limit: int | float | None,
+    now_ms: int,
+) -> list[dict[str, Any]]:
+    """Predictions for the window's top ten rising terms, most severe and largest first.
+
+    ``source`` must cover the window's two periods and the days the rules look back over.
+    """
+    topics = window_topics(source, window, PREDICTION_TOPICS, now_ms)
+    days = LocalDays.ending_at(now_ms, 4 if window == WINDOW_24H else LOOKBACK_DAYS)
+    found: list[dict[str, Any]] = []
+    if topics:
+        everything = source.period(days.starts[0], iso_from_ms(now_ms))
+        for topic in topics:
+            daily = everything.daily_counts(topic.trend.term, days)
+            found.extend(predictions_for_topic(topic, daily, threshold, now_ms))
+    found.sort(key=lambda item: (_SEVERITY_RANK[item["severity"]], -item["currentCount"]))
+    return found[: slice_end(len(found), limit)]
+
+
+def predicted_risks_for_window(
     cases: Sequence[CaseData],
     window: object,
     *,
@@ -550,17 +661,10 @@ def predicted_risks(
     limit: int | float | None,
     now_ms: int,
 ) -> list[dict[str, Any]]:
-    """Predictions for the window's top ten rising terms, most severe and largest first."""
-    topics = trending_for_window(cases, window, PREDICTION_TOPICS, now_ms)
-    days = LocalDays.ending_at(now_ms, 4 if window == WINDOW_24H else LOOKBACK_DAYS)
-    everything = TermIndex(cases) if topics else None
-    found: list[dict[str, Any]] = []
-    for topic in topics:
-        assert everything is not None
-        daily = daily_counts(everything, topic.trend.term, days)
-        found.extend(predictions_for_topic(topic, daily, threshold, now_ms))
-    found.sort(key=lambda item: (_SEVERITY_RANK[item["severity"]], -item["currentCount"]))
-    return found[: slice_end(len(found), limit)]
+    """``computePredictedRisksForWindow`` over a list of cases."""
+    return predicted_risks(
+        CaseListSource(cases), window, threshold=threshold, limit=limit, now_ms=now_ms
+    )
 
 
 def lookback_start_ms(window: object, now_ms: int) -> int:
@@ -587,33 +691,29 @@ def js_object_keys(keys: Iterable[str]) -> list[str]:
     return indices + [key for key in ordered if not _is_array_index(key)]
 
 
-def breakdown(values: Iterable[str], key: str) -> list[dict[str, Any]]:
-    """``[{key: value, count}]`` by count descending, ties in object key order."""
-    counts: dict[str, int] = {}
-    for value in values:
-        counts[value] = counts.get(value, 0) + 1
+def breakdown(counts: Mapping[str, int], key: str) -> list[dict[str, Any]]:
+    """``[{key: value, count}]`` by count descending, ties in JavaScript object key order."""
     ordered = sorted(js_object_keys(counts), key=lambda value: -counts[value])
     return [{key: value, "count": counts[value]} for value in ordered]
 
 
 def topic_detail(
-    topic: str,
-    normalized: str,
-    cases: Sequence[CaseData],
-    window: str,
-    now_ms: int,
+    topic: str, normalized: str, source: Source, window: str, now_ms: int
 ) -> dict[str, Any] | None:
-    """The detail view of one topic over the last 14 days of cases; None when never seen."""
+    """One topic over the window with 14 days of daily counts; None when never seen.
+
+    ``source`` must cover the last 14 days (which include the window's two periods).
+    """
     ranges = WindowRanges.of(window, now_ms)
-    recent = in_range(cases, iso_from_ms(now_ms - LOOKBACK_DAYS * DAY_MS), iso_from_ms(now_ms))
-    matching_recent = cases_with_term(recent, normalized)
-    current = in_range(matching_recent, ranges.current_start, ranges.current_end)
-    baseline = in_range(matching_recent, ranges.baseline_start, ranges.baseline_end)
-    if not current and not baseline:
+    current = source.period(ranges.current_start, ranges.current_end)
+    baseline = source.period(ranges.baseline_start, ranges.baseline_end)
+    current_count, baseline_count = current.count(normalized), baseline.count(normalized)
+    if current_count == 0 and baseline_count == 0:
         return None
-    trend = Trend.of(normalized, len(current), len(baseline))
+    trend = Trend.of(normalized, current_count, baseline_count)
     days = LocalDays.ending_at(now_ms, LOOKBACK_DAYS)
-    counts = days.counts(case.created_at for case in matching_recent)
+    recent = source.period(iso_from_ms(now_ms - LOOKBACK_DAYS * DAY_MS), iso_from_ms(now_ms))
+    split = current.breakdown(normalized)
     return {
         "topic": topic,
         "normalizedTopic": normalized,
@@ -624,14 +724,16 @@ def topic_detail(
             "trendScore": trend.trend_score,
             "direction": trend.direction,
         },
-        "impactedBUs": distinct_business_units(current),
+        "impactedBUs": list(split.units),
         "dailyTrend": [
             {"date": start.split("T")[0], "count": count}
-            for start, count in zip(days.starts, counts, strict=True)
+            for start, count in zip(days.starts, recent.daily_counts(normalized, days), strict=True)
         ],
-        "categoryBreakdown": breakdown((case.category for case in current), "category"),
-        "buBreakdown": breakdown((case.business_unit for case in current), "businessUnit"),
-        "sampleCases": [case.to_json() for case in current[:TOPIC_SAMPLE_CASES]],
+        "categoryBreakdown": breakdown(split.categories, "category"),
+        "buBreakdown": breakdown(split.units, "businessUnit"),
+        "sampleCases": [
+            case.to_json() for case in current.matching(normalized, TOPIC_SAMPLE_CASES)
+        ],
         "metadata": {
             "window": window,
             "currentPeriod": ranges.current_json(),

@@ -5,7 +5,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, delete, func, insert, literal_column, select
+from sqlalchemy import (
+    ColumnClause,
+    ColumnElement,
+    Integer,
+    delete,
+    func,
+    insert,
+    literal_column,
+    select,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from control_tower.core.rows import table
@@ -13,6 +22,8 @@ from control_tower.trending.analysis import CaseData
 
 cases = table("cases")
 trending_topics = table("trending_topics")
+
+case_rowid: ColumnClause[int] = literal_column("cases.rowid", Integer)
 
 CASE_DATA_COLUMNS = (
     cases.c.id,
@@ -30,8 +41,8 @@ def insertion_order(session: AsyncSession) -> list[ColumnElement[Any]]:
     ascending ``created_at``, ties in insertion (rowid) order. Other databases have no
     rowid; there ties fall back to the case id.
     """
-    if session.get_bind().dialect.name == "sqlite":
-        return [literal_column("cases.rowid")]
+    if is_sqlite(session):
+        return [case_rowid]
     return [cases.c.id]
 
 
@@ -76,3 +87,46 @@ async def replace_trending_topics(
     await session.execute(statement)
     if rows:
         await session.execute(insert(trending_topics), list(rows))
+
+
+def is_sqlite(session: AsyncSession) -> bool:
+    return session.get_bind().dialect.name == "sqlite"
+
+
+async def case_fingerprint(session: AsyncSession) -> tuple[int, int, str | None, str | None]:
+    """``(max rowid, count, min created_at, max created_at)`` of the cases table (SQLite)."""
+    statement = select(
+        select(func.max(case_rowid)).select_from(cases).scalar_subquery(),
+        select(func.count()).select_from(cases).scalar_subquery(),
+        select(func.min(cases.c.created_at)).scalar_subquery(),
+        select(func.max(cases.c.created_at)).scalar_subquery(),
+    )
+    max_rowid, count, first, last = (await session.execute(statement)).one()
+    return int(max_rowid or 0), int(count), first, last
+
+
+async def count_rowids_between(session: AsyncSession, after: int, upto: int) -> int:
+    """How many cases have ``after < rowid <= upto`` (SQLite)."""
+    statement = (
+        select(func.count()).select_from(cases).where(case_rowid > after, case_rowid <= upto)
+    )
+    return int((await session.execute(statement)).scalar_one())
+
+
+async def rows_since(
+    session: AsyncSession, floor: str, *, after_rowid: int = 0, upto_rowid: int | None = None
+) -> list[tuple[int, str, str, str, str, str]]:
+    """``(rowid, id, summary, business_unit, category, created_at)`` of the cases created at
+    or after ``floor`` (and inserted after ``after_rowid``), in (created_at, rowid) order."""
+    conditions = [cases.c.created_at >= floor]
+    if after_rowid:
+        conditions.append(case_rowid > after_rowid)
+    if upto_rowid is not None:
+        conditions.append(case_rowid <= upto_rowid)
+    statement = (
+        select(case_rowid, *CASE_DATA_COLUMNS)
+        .where(*conditions)
+        .order_by(cases.c.created_at, case_rowid)
+    )
+    result = await session.execute(statement)
+    return [(row[0], row[1], row[2], row[3], row[4], row[5]) for row in result]

@@ -10,22 +10,25 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from control_tower.core.clock import DAY_MS, iso_from_ms
 from control_tower.core.events import defer_event
 from control_tower.core.jsonenc import dumps_str
-from control_tower.trending import repository
+from control_tower.trending import recent, repository
 from control_tower.trending.analysis import (
     DEFAULT_ALERT_THRESHOLD,
     LOOKBACK_DAYS,
     TrendingTopic,
     WindowRanges,
-    in_range,
     lookback_start_ms,
     predicted_risks,
     topic_detail,
-    trending_for_window,
     trending_topics,
+    window_topics,
 )
 from control_tower.trending.terms import normalize_term
 
 Limit = int | float | None
+
+
+def _fortnight(now_ms: int) -> tuple[str, str]:
+    return iso_from_ms(now_ms - LOOKBACK_DAYS * DAY_MS), iso_from_ms(now_ms)
 
 
 async def list_trending(
@@ -33,18 +36,16 @@ async def list_trending(
 ) -> dict[str, Any]:
     """Top rising terms of the window with their business units and sample cases."""
     ranges = WindowRanges.of(window, now_ms)
-    loaded = await repository.cases_between(
-        session, ranges.baseline_start, ranges.current_end, scope=scope
-    )
-    current = in_range(loaded, ranges.current_start, ranges.current_end)
-    baseline = in_range(loaded, ranges.baseline_start, ranges.baseline_end)
+    source = await recent.source(session, ranges.baseline_start, ranges.current_end, scope=scope)
+    current = source.period(ranges.current_start, ranges.current_end)
+    baseline = source.period(ranges.baseline_start, ranges.baseline_end)
     topics = trending_topics(current, baseline, limit)
     return {
         "topics": [topic.to_json() for topic in topics],
         "metadata": {
             "window": window,
-            "currentPeriod": {**ranges.current_json(), "caseCount": len(current)},
-            "baselinePeriod": {**ranges.baseline_json(), "caseCount": len(baseline)},
+            "currentPeriod": {**ranges.current_json(), "caseCount": current.size},
+            "baselinePeriod": {**ranges.baseline_json(), "caseCount": baseline.size},
         },
     }
 
@@ -53,10 +54,9 @@ async def get_topic(
     session: AsyncSession, *, topic: str, window: str, now_ms: int, scope: str | None
 ) -> dict[str, Any] | None:
     """One topic's metrics, daily trend and breakdowns; None when no case mentions it."""
-    normalized = normalize_term(topic)
-    start = iso_from_ms(now_ms - LOOKBACK_DAYS * DAY_MS)
-    loaded = await repository.cases_between(session, start, iso_from_ms(now_ms), scope=scope)
-    return topic_detail(topic, normalized, loaded, window, now_ms)
+    start, end = _fortnight(now_ms)
+    source = await recent.source(session, start, end, scope=scope)
+    return topic_detail(topic, normalize_term(topic), source, window, now_ms)
 
 
 async def list_predictions(
@@ -68,16 +68,17 @@ async def list_predictions(
     now_ms: int,
     scope: str | None,
 ) -> dict[str, Any]:
-    """Predicted risks of the window's top rising terms."""
-    end = iso_from_ms(now_ms)
-    analysed = await repository.count_cases_between(
-        session, iso_from_ms(now_ms - LOOKBACK_DAYS * DAY_MS), end, scope=scope
-    )
-    # Only the days the rules look at are loaded; the count above covers all 14 days.
-    loaded = await repository.cases_between(
-        session, iso_from_ms(lookback_start_ms(window, now_ms)), end, scope=scope
-    )
-    found = predicted_risks(loaded, window, threshold=threshold, limit=limit, now_ms=now_ms)
+    """Predicted risks of the window's top rising terms (the last 14 days are analysed)."""
+    start, end = _fortnight(now_ms)
+    if recent.indexed(session):
+        source = await recent.source(session, start, end, scope=scope)
+        analysed = source.size
+    else:
+        # Without the in-memory index only the days the rules read are loaded.
+        analysed = await repository.count_cases_between(session, start, end, scope=scope)
+        lookback = iso_from_ms(lookback_start_ms(window, now_ms))
+        source = await recent.source(session, lookback, end, scope=scope)
+    found = predicted_risks(source, window, threshold=threshold, limit=limit, now_ms=now_ms)
     return {
         "predictions": found,
         "metadata": {
@@ -124,13 +125,11 @@ async def compute_snapshot(
     session: AsyncSession, *, window: Any, limit: Limit, now_ms: int, scope: str | None
 ) -> dict[str, Any]:
     """Recompute trending topics and predictions and replace the stored trending topics."""
-    now = iso_from_ms(now_ms)
-    loaded = await repository.cases_between(
-        session, iso_from_ms(now_ms - LOOKBACK_DAYS * DAY_MS), now, scope=scope
-    )
-    topics = trending_for_window(loaded, window, limit, now_ms)
+    start, now = _fortnight(now_ms)
+    source = await recent.source(session, start, now, scope=scope)
+    topics = window_topics(source, window, limit, now_ms)
     predictions = predicted_risks(
-        loaded, window, threshold=DEFAULT_ALERT_THRESHOLD, limit=limit, now_ms=now_ms
+        source, window, threshold=DEFAULT_ALERT_THRESHOLD, limit=limit, now_ms=now_ms
     )
     await repository.replace_trending_topics(session, snapshot_rows(topics, now_ms), scope=scope)
     defer_event(
@@ -145,5 +144,5 @@ async def compute_snapshot(
         "computed": {"trendingTopics": len(topics), "predictedRisks": len(predictions)},
         "topics": [topic.to_json() for topic in topics],
         "predictions": predictions,
-        "metadata": {"window": window, "computedAt": now, "totalCasesAnalyzed": len(loaded)},
+        "metadata": {"window": window, "computedAt": now, "totalCasesAnalyzed": source.size},
     }
