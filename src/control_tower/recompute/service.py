@@ -45,6 +45,7 @@ from control_tower.trending.service import first_or_none
 log = structlog.get_logger("control_tower.recompute")
 
 DEFAULT_WAIT_S = 10.0
+RECOVER_MAX_DELAY_S = 30.0
 TRENDING_WINDOW = "24h"
 TRENDING_LIMIT = 10
 ALERT_WINDOW = WINDOWS["daily"]
@@ -165,6 +166,7 @@ class RecomputeRunner:
         self.wait_s = wait_s
         self.work: RecomputeWork = recompute_upload
         self.tasks: dict[str, asyncio.Task[Outcome]] = {}
+        self.recovery: asyncio.Task[None] | None = None
         self._last_id_ms = 0
 
     def _id_ms(self, now_ms: int) -> int:
@@ -241,8 +243,23 @@ class RecomputeRunner:
             log.warning("recompute.recovered", uploads=stuck)
         return stuck
 
+    async def recover_until_done(self, *, first_delay_s: float = 1.0) -> None:
+        """``recover``, retried with backoff while the database cannot be reached."""
+        delay = first_delay_s
+        while True:
+            try:
+                await self.recover()
+                return
+            except Exception as exc:
+                log.warning("recompute.recover_failed", error=repr(exc), retry_in_s=delay)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, RECOVER_MAX_DELAY_S)
+
     async def shutdown(self) -> None:
         """Cancel running recomputes; each marks its upload failed before it ends."""
+        if self.recovery is not None:
+            self.recovery.cancel()
+            await asyncio.gather(self.recovery, return_exceptions=True)
         running = list(self.tasks.values())
         for task in running:
             task.cancel()
@@ -265,7 +282,11 @@ async def recompute_lifespan(app: FastAPI) -> AsyncIterator[None]:
         wait_s=float(getattr(settings, "recompute_wait_s", DEFAULT_WAIT_S)),
     )
     app.state.recompute = runner
-    await runner.recover()
+    try:
+        await runner.recover()
+    except Exception as exc:  # the app still starts; readiness reports the database
+        log.warning("recompute.recover_failed", error=repr(exc))
+        runner.recovery = asyncio.create_task(runner.recover_until_done(), name="recompute:recover")
     try:
         yield
     finally:
