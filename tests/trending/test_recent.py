@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import random
 import sqlite3
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -88,6 +90,31 @@ class TestIndexedPeriods:
         for term in ("late", "app", "crash again", "cold", "nothing"):
             expected = topic_detail(term, term, listed, window, NOW)
             assert topic_detail(term, term, indexed, window, NOW) == expected
+
+
+class TestIndexedPeriodsAtScale:
+    """Larger periods: case groups longer than the day count, many and few summaries."""
+
+    @pytest.mark.parametrize("seed", range(6))
+    def test_matches_the_list_computation(self, seed: int) -> None:
+        chooser = random.Random(seed)
+        unique = seed % 2 == 1
+        drawn = [
+            (
+                f"{chooser.choice(VOCABULARY)} #{n}" if unique else chooser.choice(VOCABULARY),
+                chooser.choice("AAB"),
+                chooser.choice(["Cat 1", "Cat 1", "2"]),
+                chooser.randrange(-HOUR_MS, 15 * DAY_MS),
+            )
+            for n in range(600)
+        ]
+        for window, scope in (("24h", None), ("7d", None), ("7d", "A")):
+            listed, indexed = _sources(_rows(drawn), scope)
+            expected = predicted_risks(listed, window, threshold=60, limit=30, now_ms=NOW)
+            assert predicted_risks(indexed, window, threshold=60, limit=30, now_ms=NOW) == expected
+            for term in ("late", "app crash", "cold"):
+                expected_detail = topic_detail(term, term, listed, window, NOW)
+                assert topic_detail(term, term, indexed, window, NOW) == expected_detail
 
 
 def _insert(database: Path, rows: list[tuple[str, str, str]]) -> None:

@@ -27,7 +27,8 @@ import asyncio
 import sys
 import weakref
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterator, Mapping, Sequence
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from heapq import merge
 from itertools import islice
@@ -63,6 +64,14 @@ class Group:
     positions: list[int]
 
 
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """One distinct summary of the snapshot: its terms and its case groups."""
+
+    terms: tuple[str, ...]
+    groups: list[Group]
+
+
 class Snapshot:
     """An immutable, indexed list of cases in (created_at, rowid) order."""
 
@@ -81,10 +90,11 @@ class Snapshot:
                 by_pair[pair] = [position]
             else:
                 positions.append(position)
-        self.groups: dict[str, list[Group]] = {
-            summary: [
-                Group(unit, category, positions) for (unit, category), positions in pairs.items()
-            ]
+        self.summaries: dict[str, Summary] = {
+            summary: Summary(
+                case_terms(summary),
+                [Group(unit, category, found) for (unit, category), found in pairs.items()],
+            )
             for summary, pairs in index.items()
         }
 
@@ -140,7 +150,8 @@ class IndexedPeriod:
     def _groups(self, summary: str) -> Iterator[tuple[Group, int, int]]:
         """Groups of ``summary`` with the range of their positions inside the period."""
         low, high, scope = self.low, self.high, self.scope
-        for group in self.snapshot.groups.get(summary, ()):
+        entry = self.snapshot.summaries.get(summary)
+        for group in entry.groups if entry is not None else ():
             if scope is not None and group.unit != scope:
                 continue
             positions = group.positions
@@ -149,12 +160,18 @@ class IndexedPeriod:
             if end > start:
                 yield group, start, end
 
-    def _index(self) -> dict[str, int]:
-        if self._frequencies is not None:
-            return self._frequencies
+    def _present(self) -> Iterable[tuple[str, int]]:
+        """``(summary, cases)`` of the summaries in the period, in first-seen order."""
+        summaries = self.snapshot.summaries
+        if len(summaries) * 4 > self.high - self.low:
+            # Mostly distinct summaries: counting the period's cases is cheaper.
+            cases = self.snapshot.rows[self.low : self.high]
+            if self.scope is None:
+                return Counter(map(_summary_of, cases)).items()
+            scope = self.scope
+            return Counter(c.summary for c in cases if c.business_unit == scope).items()
         present: list[tuple[int, str, int]] = []
-        size = 0
-        for summary in self.snapshot.groups:
+        for summary in summaries:
             count = 0
             first = -1
             for group, start, end in self._groups(summary):
@@ -164,12 +181,19 @@ class IndexedPeriod:
                     first = position
             if count:
                 present.append((first, summary, count))
-                size += count
         present.sort()
+        return [(summary, count) for _, summary, count in present]
+
+    def _index(self) -> dict[str, int]:
+        if self._frequencies is not None:
+            return self._frequencies
+        summaries = self.snapshot.summaries
         frequencies: dict[str, int] = {}
         postings: dict[str, list[str]] = {}
-        for _, summary, count in present:
-            for term in case_terms(summary):
+        size = 0
+        for summary, count in self._present():
+            size += count
+            for term in summaries[summary].terms:
                 if term in frequencies:
                     frequencies[term] += count
                     postings[term].append(summary)
@@ -231,17 +255,30 @@ class IndexedPeriod:
 
     def daily_counts(self, term: str, days: LocalDays) -> list[int]:
         keys = self.snapshot.keys
-        spans = []
-        for start, end in zip(days.starts, days.ends, strict=True):
-            low = max(self.low, bisect_left(keys, start))
-            spans.append((low, max(low, min(self.high, bisect_right(keys, end)))))
-        totals = [0] * len(spans)
-        for group, _, _ in self._term_groups(term):
+        lows: list[int] = []
+        highs: list[int] = []
+        for day_start, day_end in zip(days.starts, days.ends, strict=True):
+            low = max(self.low, bisect_left(keys, day_start))
+            lows.append(low)
+            highs.append(max(low, min(self.high, bisect_right(keys, day_end))))
+        totals = [0] * len(lows)
+        for group, start, end in self._term_groups(term):
             positions = group.positions
-            for day, (low, high) in enumerate(spans):
-                first = bisect_left(positions, low)
-                totals[day] += bisect_left(positions, high, lo=first) - first
+            if end - start <= len(lows):
+                # Few cases: place each in its day.
+                for position in positions[start:end]:
+                    day = bisect_right(lows, position) - 1
+                    if day >= 0 and position < highs[day]:
+                        totals[day] += 1
+                continue
+            for day, (low, high) in enumerate(zip(lows, highs, strict=True)):
+                first = bisect_left(positions, low, start, end)
+                totals[day] += bisect_left(positions, high, first, end) - first
         return totals
+
+
+def _summary_of(case: CaseData) -> str:
+    return case.summary
 
 
 def _first_seen(totals: dict[str, list[int]]) -> dict[str, int]:

@@ -6,7 +6,7 @@ import re
 from typing import Any
 from urllib.parse import unquote_to_bytes
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Path, Request
 from starlette.convertors import Convertor, register_url_convertor
 
 from control_tower.auth.deps import CurrentUser
@@ -134,6 +134,11 @@ def _truthy(value: Any) -> bool:
     return value is not UNDEFINED and js_truthy(value)
 
 
+TopicPath = Path(
+    description="The topic, percent-encoded once (`Discount%20Code`); normalised like a term",
+    examples=["discount%20code"],
+)
+
 _BAD_PERCENT = re.compile(rb"%(?![0-9A-Fa-f]{2})")
 
 
@@ -181,7 +186,11 @@ def decode_topic(request: Request, fallback: str) -> str:
     },
 )
 async def get_topic(
-    topic: str, request: Request, session: SessionDep, clock: ClockDep, user: CurrentUser
+    request: Request,
+    session: SessionDep,
+    clock: ClockDep,
+    user: CurrentUser,
+    topic: str = TopicPath,
 ) -> Any:
     """Show one topic's counts, 14-day daily trend, breakdowns and sample cases."""
     decoded = decode_topic(request, topic)
