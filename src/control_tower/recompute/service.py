@@ -116,25 +116,25 @@ async def recompute_upload(
     scope: str | None,
     id_ms: Callable[[int], int],
 ) -> int:
-    """Generate alerts, replace trending topics and mark the upload completed."""
+    """Insert the daily window's alerts and replace trending topics; return the alert count."""
     now_ms = clock.now_ms()
     bounds = Bounds.of(ALERT_WINDOW, now_ms)
     cases = await repository.alert_cases(session, bounds.baseline_start, bounds.end, scope=scope)
-    generated = generate_alerts(cases, ALERT_WINDOW, now_ms, id_ms=id_ms(now_ms))
-    rows = generated.rows
-    await repository.insert_alerts(session, rows)
-    for row in rows:
-        unit = row["business_unit"]
-        defer_event(session, "alert.created", alert_json(row), channel="alerts", business_unit=unit)
-    if rows:
-        counts = await repository.active_alert_counts(session)
-        defer_event(session, "alerts.count", counts, channel="alerts")
-
+    alerts = generate_alerts(cases, ALERT_WINDOW, now_ms, id_ms=id_ms(now_ms)).rows
     trend_ms = clock.now_ms()
-    recent = await trending_repository.cases_between(
+    last_two_days = await trending_repository.cases_between(
         session, iso_from_ms(trend_ms - 2 * DAY_MS), iso_from_ms(trend_ms), scope=scope
     )
-    topics = trending_for_window(recent, TRENDING_WINDOW, TRENDING_LIMIT, trend_ms)
+    topics = trending_for_window(last_two_days, TRENDING_WINDOW, TRENDING_LIMIT, trend_ms)
+
+    # Everything is read before the first write, so the write lock is held briefly.
+    await repository.insert_alerts(session, alerts)
+    for row in alerts:
+        unit = row["business_unit"]
+        defer_event(session, "alert.created", alert_json(row), channel="alerts", business_unit=unit)
+    if alerts:
+        counts = await repository.active_alert_counts(session)
+        defer_event(session, "alerts.count", counts, channel="alerts")
     await trending_repository.replace_trending_topics(
         session, trending_rows(topics, iso_from_ms(started_ms), clock), scope=scope
     )
@@ -145,7 +145,7 @@ async def recompute_upload(
         channel="system",
         business_unit=scope,
     )
-    return len(rows)
+    return len(alerts)
 
 
 def _status_event(session: AsyncSession, upload_id: str, status: str, **extra: Any) -> None:

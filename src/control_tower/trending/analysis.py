@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import heapq
 import math
-from bisect import bisect_left, bisect_right
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import chain, islice
@@ -39,7 +39,7 @@ from control_tower.core.clock import (
 )
 from control_tower.core.js import js_number_to_string, js_round, js_to_fixed0
 from control_tower.trending.jsmath import js_log, slice_end
-from control_tower.trending.terms import SPACE_RUN, case_terms, normalize_term
+from control_tower.trending.terms import SPACE_RUN, case_terms
 
 MIN_OCCURRENCES = 5
 MAX_SCORE = 1000
@@ -221,10 +221,6 @@ def _summary_of(case: CaseData) -> str:
     return case.summary
 
 
-def _created_at(case: CaseData) -> str:
-    return case.created_at
-
-
 class CaseList:
     """A period given as a list of cases.
 
@@ -304,12 +300,6 @@ class CaseList:
         return days.counts(cases[position].created_at for position in positions)
 
 
-def cases_with_term(cases: Iterable[CaseData], term: str) -> list[CaseData]:
-    """Cases whose extracted terms contain ``normalize_term(term)`` exactly."""
-    wanted = normalize_term(term)
-    return [case for case in cases if wanted in case_terms(case.summary)]
-
-
 # -- windows and sources --------------------------------------------------------------------
 
 
@@ -343,12 +333,6 @@ class WindowRanges:
 def in_range(cases: Iterable[CaseData], start: str, end: str) -> list[CaseData]:
     """Cases with ``start <= createdAt <= end`` (string comparison), order kept."""
     return [case for case in cases if start <= case.created_at <= end]
-
-
-def sorted_range(cases: Sequence[CaseData], start: str, end: str) -> Sequence[CaseData]:
-    """``in_range`` for cases already in ``created_at`` order (binary search)."""
-    low = bisect_left(cases, start, key=_created_at)
-    return cases[low : bisect_right(cases, end, lo=low, key=_created_at)]
 
 
 class Source(Protocol):

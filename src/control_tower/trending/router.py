@@ -148,10 +148,10 @@ def decode_topic(request: Request, fallback: str) -> str:
     if not raw_path:
         return fallback
     path = raw_path.split(b"?", 1)[0]
-    root = request.scope.get("root_path", "").encode("utf-8")
-    if root and path.startswith(root):
-        path = path[len(root) :]
-    segment = path[len(TOPIC_PREFIX) :]
+    prefix = TOPIC_PREFIX.encode("ascii")
+    if prefix not in path:
+        return fallback
+    segment = path.split(prefix, 1)[1]
     if b"/" in segment:
         raise NotFound(f"Not found: no route matches {request.method} {request.url.path}")
     try:
