@@ -176,6 +176,27 @@ class TestRecentCases:
         finally:
             await database.dispose()
 
+    async def test_short_and_long_windows_share_one_snapshot(self, reference_db: Path) -> None:
+        database = Database(Settings(_env_file=None, database_url=str(reference_db)))  # type: ignore[call-arg]
+        cache = RecentCases()
+        end = FORTNIGHT[1]
+        try:
+            async with database.session() as session:
+                for start in (NOW - 2 * DAY_MS, NOW - 14 * DAY_MS, NOW - 2 * DAY_MS) * 2:
+                    await cache.source(session, iso_from_ms(start), end, scope=None)
+                assert (cache.reloads, cache.merges) == (1, 0)
+                # Four days later the snapshot drops what no window can reach any more.
+                later = iso_from_ms(NOW + 4 * DAY_MS)
+                source = await cache.source(session, iso_from_ms(NOW), later, scope=None)
+                assert cache.reloads == 1
+                assert cache.floor is not None and cache.floor > FORTNIGHT[0]
+                expected = await repository.cases_between(
+                    session, iso_from_ms(NOW), later, scope=None
+                )
+                assert source.snapshot.rows[source.low : source.high] == expected
+        finally:
+            await database.dispose()
+
     async def test_source_uses_the_index_on_sqlite_only(self, reference_db: Path) -> None:
         database = Database(Settings(_env_file=None, database_url=str(reference_db)))  # type: ignore[call-arg]
         try:

@@ -39,6 +39,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from control_tower.core.clock import DAY_MS, iso_from_ms, ms_from_iso
 from control_tower.trending import repository
 from control_tower.trending.analysis import (
+    LOOKBACK_DAYS,
     Breakdown,
     CaseData,
     CaseListSource,
@@ -51,6 +52,7 @@ from control_tower.trending.terms import case_terms
 Fingerprint = tuple[int, int, str | None, str | None]
 Row = tuple[int, str, str, str, str, str]
 
+LOOKBACK_MS = LOOKBACK_DAYS * DAY_MS
 FLOOR_MARGIN_MS = DAY_MS
 PRUNE_AFTER_MS = 3 * DAY_MS
 
@@ -321,14 +323,20 @@ class RecentCases:
     ) -> SnapshotSource:
         """The cases with ``start <= created_at <= end`` (of ``scope``'s unit)."""
         async with self.lock:
-            await self._sync(session, start)
+            await self._sync(session, start, end)
             snapshot = self.snapshot
         return SnapshotSource(snapshot, start, end, scope)
 
-    async def _sync(self, session: AsyncSession, start: str) -> None:
+    @staticmethod
+    def _floor_for(start: str, end: str) -> int:
+        # Keep the longest lookback any caller uses, so 24-hour and 14-day requests share
+        # one snapshot instead of reloading each other's.
+        return min(ms_from_iso(start), ms_from_iso(end) - LOOKBACK_MS) - FLOOR_MARGIN_MS
+
+    async def _sync(self, session: AsyncSession, start: str, end: str) -> None:
         fingerprint = await repository.case_fingerprint(session)
         if self.floor is None or self.fingerprint is None or start < self.floor:
-            await self._reload(session, start, fingerprint)
+            await self._reload(session, self._floor_for(start, end), fingerprint)
             return
         if fingerprint != self.fingerprint:
             old_max, old_count = self.fingerprint[0], self.fingerprint[1]
@@ -337,7 +345,7 @@ class RecentCases:
                 await repository.count_rowids_between(session, old_max, new_max)
             )
             if not appended:
-                await self._reload(session, start, fingerprint)
+                await self._reload(session, self._floor_for(start, end), fingerprint)
                 return
             added = await repository.rows_since(
                 session, self.floor, after_rowid=old_max, upto_rowid=new_max
@@ -346,12 +354,13 @@ class RecentCases:
                 self.snapshot = self.snapshot.merged(added)
             self.fingerprint = fingerprint
             self.merges += 1
-        if ms_from_iso(start) - ms_from_iso(self.floor) > PRUNE_AFTER_MS:
-            self.floor = iso_from_ms(ms_from_iso(start) - FLOOR_MARGIN_MS)
+        floor_ms = self._floor_for(start, end)
+        if floor_ms - ms_from_iso(self.floor) > PRUNE_AFTER_MS:
+            self.floor = iso_from_ms(floor_ms)
             self.snapshot = self.snapshot.since(self.floor)
 
-    async def _reload(self, session: AsyncSession, start: str, fingerprint: Fingerprint) -> None:
-        floor = iso_from_ms(ms_from_iso(start) - FLOOR_MARGIN_MS)
+    async def _reload(self, session: AsyncSession, floor_ms: int, fingerprint: Fingerprint) -> None:
+        floor = iso_from_ms(floor_ms)
         rows = await repository.rows_since(session, floor, upto_rowid=fingerprint[0])
         self.snapshot = Snapshot.of_rows(rows)
         self.floor = floor
