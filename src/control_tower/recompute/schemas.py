@@ -1,0 +1,63 @@
+"""Wire shapes of the recompute routes (documentation only; handlers return dicts)."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+Status = Literal["pending", "processing", "completed", "failed"]
+
+
+class RecomputeCompleted(BaseModel):
+    """The recompute finished within the wait bound."""
+
+    success: bool = True
+    status: Literal["completed"] = "completed"
+    alertsGenerated: int = Field(description="Alerts inserted by this run", examples=[3])
+    trendingUpdated: bool = True
+    completedAt: str = Field(examples=["2026-01-15T10:05:06.287Z"])
+
+
+class RecomputeAlreadyRunning(BaseModel):
+    """Another recompute of this upload is in progress; nothing was started."""
+
+    status: Literal["processing"] = "processing"
+    message: str = Field(examples=["Recomputation already in progress"])
+
+
+class RecomputeAccepted(BaseModel):
+    """The recompute is still running in the background; poll the status route."""
+
+    success: bool = True
+    status: Literal["processing"] = "processing"
+    uploadId: str = Field(examples=["1768471501132-belnmgy"])
+    startedAt: str = Field(examples=["2026-01-15T10:05:06.222Z"])
+    message: str
+
+
+class RecomputeStatus(BaseModel):
+    """Recompute status of an upload (`pending` until a recompute ran)."""
+
+    status: Status
+    startedAt: str | None = Field(examples=["2026-01-15T10:05:06.222Z"])
+    completedAt: str | None = Field(examples=["2026-01-15T10:05:06.287Z"])
+    alertsGenerated: int = Field(examples=[3])
+    trendingUpdated: bool
+
+
+class ErrorBody(BaseModel):
+    """The project's error shape."""
+
+    error: str = Field(examples=["Upload not found"])
+    code: str = Field(examples=["NOT_FOUND"])
+    details: Any = None
+    timestamp: str = Field(examples=["2026-01-15T10:05:00.000Z"])
+    requestId: str | None = None
+
+
+class RecomputeFailed(ErrorBody):
+    """The recompute ran and failed; the upload is marked failed."""
+
+    error: str = Field(examples=["Recomputation failed"])
+    status: Literal["failed"] = "failed"

@@ -1,0 +1,393 @@
+"""Recent cases kept in memory and indexed, so trending does not reload and rescan the window.
+
+Trending, topic detail and predictions read every case of up to the last 14 days (the light
+``CaseData`` columns) in the database's row order. On SQLite that order is (created_at,
+rowid), and the only writes the application makes to cases are inserts (uploads, demo mode)
+and escalations, which change no ``CaseData`` column. So each process keeps the cases
+created since a floor instant in a sorted snapshot and, before each use, compares a
+fingerprint of the table (max rowid, row count, first and last created_at; four index
+look-ups):
+
+* unchanged: the snapshot is used as it is;
+* rows were only appended (every row past the old max rowid is new, none went away): the
+  new rows are read by rowid and merged in;
+* anything else (deletes, a reseed, a request older than the floor): it is reloaded.
+
+A range of the snapshot is exactly what the range query would return. The snapshot groups
+case positions by (summary, business unit, category), so a period answers term counts,
+first-seen order, matching cases and per-day counts with binary searches per group instead
+of a pass over every case. Only an external edit of an existing case's summary, business
+unit, category or creation time that keeps the fingerprint would go unseen. Databases
+without a rowid (PostgreSQL) are always queried.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import weakref
+from bisect import bisect_left, bisect_right
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from heapq import merge
+from itertools import islice
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from control_tower.core.clock import DAY_MS, iso_from_ms, ms_from_iso
+from control_tower.trending import repository
+from control_tower.trending.analysis import (
+    LOOKBACK_DAYS,
+    Breakdown,
+    CaseData,
+    CaseListSource,
+    LocalDays,
+    Period,
+    Source,
+)
+from control_tower.trending.terms import case_terms
+
+Fingerprint = tuple[int, int, str | None, str | None]
+Row = tuple[int, str, str, str, str, str]
+
+LOOKBACK_MS = LOOKBACK_DAYS * DAY_MS
+FLOOR_MARGIN_MS = DAY_MS
+PRUNE_AFTER_MS = 3 * DAY_MS
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    """Positions (ascending) of the snapshot's cases sharing summary, unit and category."""
+
+    unit: str
+    category: str
+    positions: list[int]
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """One distinct summary of the snapshot: its terms and its case groups."""
+
+    terms: tuple[str, ...]
+    groups: list[Group]
+
+
+class Snapshot:
+    """An immutable, indexed list of cases in (created_at, rowid) order."""
+
+    def __init__(self, keys: list[str], rowids: list[int], rows: list[CaseData]) -> None:
+        self.keys = keys
+        self.rowids = rowids
+        self.rows = rows
+        index: dict[str, dict[tuple[str, str], list[int]]] = {}
+        for position, case in enumerate(rows):
+            by_pair = index.get(case.summary)
+            if by_pair is None:
+                by_pair = index[case.summary] = {}
+            pair = (case.business_unit, case.category)
+            positions = by_pair.get(pair)
+            if positions is None:
+                by_pair[pair] = [position]
+            else:
+                positions.append(position)
+        self.summaries: dict[str, Summary] = {
+            summary: Summary(
+                case_terms(summary),
+                [Group(unit, category, found) for (unit, category), found in pairs.items()],
+            )
+            for summary, pairs in index.items()
+        }
+
+    @classmethod
+    def of_rows(cls, rows: Sequence[Row]) -> Snapshot:
+        intern = sys.intern
+        return cls(
+            [intern(row[5]) for row in rows],
+            [row[0] for row in rows],
+            [
+                CaseData(row[1], intern(row[2]), intern(row[3]), intern(row[4]), intern(row[5]))
+                for row in rows
+            ],
+        )
+
+    def merged(self, added: Sequence[Row]) -> Snapshot:
+        """This snapshot with ``added`` rows (sorted by created_at, rowid) merged in."""
+        fresh = Snapshot.of_rows(added)
+        items = merge(
+            zip(self.keys, self.rowids, self.rows, strict=True),
+            zip(fresh.keys, fresh.rowids, fresh.rows, strict=True),
+            key=lambda item: (item[0], item[1]),
+        )
+        keys, rowids, rows = [], [], []
+        for key, rowid, row in items:
+            keys.append(key)
+            rowids.append(rowid)
+            rows.append(row)
+        return Snapshot(keys, rowids, rows)
+
+    def since(self, floor: str) -> Snapshot:
+        cut = bisect_left(self.keys, floor)
+        return Snapshot(self.keys[cut:], self.rowids[cut:], self.rows[cut:])
+
+    def bounds(self, start: str, end: str) -> tuple[int, int]:
+        """Positions ``[low, high)`` of the cases with ``start <= created_at <= end``."""
+        low = bisect_left(self.keys, start)
+        return low, max(low, bisect_right(self.keys, end))
+
+
+class IndexedPeriod:
+    """The snapshot's cases in positions ``[low, high)`` (of ``scope``'s unit, when set)."""
+
+    def __init__(self, snapshot: Snapshot, low: int, high: int, scope: str | None) -> None:
+        self.snapshot = snapshot
+        self.low = low
+        self.high = high
+        self.scope = scope
+        self._frequencies: dict[str, int] | None = None
+        self._postings: dict[str, list[str]] = {}
+        self._size = 0
+
+    def _groups(self, summary: str) -> Iterator[tuple[Group, int, int]]:
+        """Groups of ``summary`` with the range of their positions inside the period."""
+        low, high, scope = self.low, self.high, self.scope
+        entry = self.snapshot.summaries.get(summary)
+        for group in entry.groups if entry is not None else ():
+            if scope is not None and group.unit != scope:
+                continue
+            positions = group.positions
+            start = bisect_left(positions, low)
+            end = bisect_left(positions, high, lo=start)
+            if end > start:
+                yield group, start, end
+
+    def _present(self) -> Iterable[tuple[str, int]]:
+        """``(summary, cases)`` of the summaries in the period, in first-seen order."""
+        summaries = self.snapshot.summaries
+        if len(summaries) * 4 > self.high - self.low:
+            # Mostly distinct summaries: counting the period's cases is cheaper.
+            cases = self.snapshot.rows[self.low : self.high]
+            if self.scope is None:
+                return Counter(map(_summary_of, cases)).items()
+            scope = self.scope
+            return Counter(c.summary for c in cases if c.business_unit == scope).items()
+        present: list[tuple[int, str, int]] = []
+        for summary in summaries:
+            count = 0
+            first = -1
+            for group, start, end in self._groups(summary):
+                count += end - start
+                position = group.positions[start]
+                if first < 0 or position < first:
+                    first = position
+            if count:
+                present.append((first, summary, count))
+        present.sort()
+        return [(summary, count) for _, summary, count in present]
+
+    def _index(self) -> dict[str, int]:
+        if self._frequencies is not None:
+            return self._frequencies
+        summaries = self.snapshot.summaries
+        frequencies: dict[str, int] = {}
+        postings: dict[str, list[str]] = {}
+        size = 0
+        for summary, count in self._present():
+            size += count
+            for term in summaries[summary].terms:
+                if term in frequencies:
+                    frequencies[term] += count
+                    postings[term].append(summary)
+                else:
+                    frequencies[term] = count
+                    postings[term] = [summary]
+        self._frequencies, self._postings, self._size = frequencies, postings, size
+        return frequencies
+
+    @property
+    def size(self) -> int:
+        if self.scope is None:
+            return self.high - self.low
+        self._index()
+        return self._size
+
+    @property
+    def frequencies(self) -> Mapping[str, int]:
+        return self._index()
+
+    def count(self, term: str) -> int:
+        return self._index().get(term, 0)
+
+    def _term_groups(self, term: str) -> Iterator[tuple[Group, int, int]]:
+        self._index()
+        for summary in self._postings.get(term, ()):
+            yield from self._groups(summary)
+
+    def matching(self, term: str, limit: int) -> list[CaseData]:
+        runs = [
+            map(group.positions.__getitem__, range(start, end))
+            for group, start, end in self._term_groups(term)
+        ]
+        rows = self.snapshot.rows
+        return [rows[position] for position in islice(merge(*runs), limit)]
+
+    def business_units(self, term: str) -> list[str]:
+        first_seen: dict[str, int] = {}
+        for group, start, _ in self._term_groups(term):
+            position = group.positions[start]
+            known = first_seen.get(group.unit)
+            if known is None or position < known:
+                first_seen[group.unit] = position
+        return sorted(first_seen, key=first_seen.__getitem__)
+
+    def breakdown(self, term: str) -> Breakdown:
+        units: dict[str, list[int]] = {}
+        categories: dict[str, list[int]] = {}
+        for group, start, end in self._term_groups(term):
+            position = group.positions[start]
+            for key, totals in ((group.unit, units), (group.category, categories)):
+                entry = totals.get(key)
+                if entry is None:
+                    totals[key] = [position, end - start]
+                else:
+                    entry[0] = min(entry[0], position)
+                    entry[1] += end - start
+        return Breakdown(_first_seen(units), _first_seen(categories))
+
+    def daily_counts(self, term: str, days: LocalDays) -> list[int]:
+        keys = self.snapshot.keys
+        lows: list[int] = []
+        highs: list[int] = []
+        for day_start, day_end in zip(days.starts, days.ends, strict=True):
+            low = max(self.low, bisect_left(keys, day_start))
+            lows.append(low)
+            highs.append(max(low, min(self.high, bisect_right(keys, day_end))))
+        totals = [0] * len(lows)
+        for group, start, end in self._term_groups(term):
+            positions = group.positions
+            if end - start <= len(lows):
+                # Few cases: place each in its day.
+                for position in positions[start:end]:
+                    day = bisect_right(lows, position) - 1
+                    if day >= 0 and position < highs[day]:
+                        totals[day] += 1
+                continue
+            for day, (low, high) in enumerate(zip(lows, highs, strict=True)):
+                first = bisect_left(positions, low, start, end)
+                totals[day] += bisect_left(positions, high, first, end) - first
+        return totals
+
+
+def _summary_of(case: CaseData) -> str:
+    return case.summary
+
+
+def _first_seen(totals: dict[str, list[int]]) -> dict[str, int]:
+    ordered = sorted(totals.items(), key=lambda item: item[1][0])
+    return {key: entry[1] for key, entry in ordered}
+
+
+class SnapshotSource:
+    """A ``Source`` over a range of a snapshot."""
+
+    def __init__(self, snapshot: Snapshot, start: str, end: str, scope: str | None) -> None:
+        self.snapshot = snapshot
+        self.low, self.high = snapshot.bounds(start, end)
+        self.scope = scope
+        self._whole = IndexedPeriod(snapshot, self.low, self.high, scope)
+
+    @property
+    def size(self) -> int:
+        return self._whole.size
+
+    def period(self, start: str, end: str) -> Period:
+        low, high = self.snapshot.bounds(start, end)
+        low, high = max(low, self.low), min(high, self.high)
+        return IndexedPeriod(self.snapshot, low, max(low, high), self.scope)
+
+
+class RecentCases:
+    """The cases created since ``floor``, as a snapshot refreshed on use."""
+
+    def __init__(self) -> None:
+        self.lock = asyncio.Lock()
+        self.floor: str | None = None
+        self.fingerprint: Fingerprint | None = None
+        self.snapshot = Snapshot([], [], [])
+        self.reloads = 0
+        self.merges = 0
+
+    async def source(
+        self, session: AsyncSession, start: str, end: str, *, scope: str | None
+    ) -> SnapshotSource:
+        """The cases with ``start <= created_at <= end`` (of ``scope``'s unit)."""
+        async with self.lock:
+            await self._sync(session, start, end)
+            snapshot = self.snapshot
+        return SnapshotSource(snapshot, start, end, scope)
+
+    @staticmethod
+    def _floor_for(start: str, end: str) -> int:
+        # Keep the longest lookback any caller uses, so 24-hour and 14-day requests share
+        # one snapshot instead of reloading each other's.
+        return min(ms_from_iso(start), ms_from_iso(end) - LOOKBACK_MS) - FLOOR_MARGIN_MS
+
+    async def _sync(self, session: AsyncSession, start: str, end: str) -> None:
+        fingerprint = await repository.case_fingerprint(session)
+        if self.floor is None or self.fingerprint is None or start < self.floor:
+            await self._reload(session, self._floor_for(start, end), fingerprint)
+            return
+        if fingerprint != self.fingerprint:
+            old_max, old_count = self.fingerprint[0], self.fingerprint[1]
+            new_max, new_count = fingerprint[0], fingerprint[1]
+            appended = new_max > old_max and new_count - old_count == (
+                await repository.count_rowids_between(session, old_max, new_max)
+            )
+            if not appended:
+                await self._reload(session, self._floor_for(start, end), fingerprint)
+                return
+            added = await repository.rows_since(
+                session, self.floor, after_rowid=old_max, upto_rowid=new_max
+            )
+            if added:
+                self.snapshot = self.snapshot.merged(added)
+            self.fingerprint = fingerprint
+            self.merges += 1
+        floor_ms = self._floor_for(start, end)
+        if floor_ms - ms_from_iso(self.floor) > PRUNE_AFTER_MS:
+            self.floor = iso_from_ms(floor_ms)
+            self.snapshot = self.snapshot.since(self.floor)
+
+    async def _reload(self, session: AsyncSession, floor_ms: int, fingerprint: Fingerprint) -> None:
+        floor = iso_from_ms(floor_ms)
+        rows = await repository.rows_since(session, floor, upto_rowid=fingerprint[0])
+        self.snapshot = Snapshot.of_rows(rows)
+        self.floor = floor
+        self.fingerprint = fingerprint
+        self.reloads += 1
+
+
+_CACHES: weakref.WeakKeyDictionary[Any, RecentCases] = weakref.WeakKeyDictionary()
+ENABLED = True
+
+
+def cache_for(session: AsyncSession) -> RecentCases:
+    """The recent-cases cache of the database ``session`` talks to."""
+    engine = session.get_bind()
+    cache = _CACHES.get(engine)
+    if cache is None:
+        cache = _CACHES[engine] = RecentCases()
+    return cache
+
+
+def indexed(session: AsyncSession) -> bool:
+    """Whether ``source`` answers from the in-memory index (SQLite) or loads rows."""
+    return ENABLED and repository.is_sqlite(session)
+
+
+async def source(session: AsyncSession, start: str, end: str, *, scope: str | None) -> Source:
+    """The cases with ``start <= created_at <= end`` in the original's row order."""
+    if indexed(session):
+        return await cache_for(session).source(session, start, end, scope=scope)
+    return CaseListSource(await repository.cases_between(session, start, end, scope=scope))
