@@ -64,6 +64,10 @@ ENABLED_READ_GROUPS: set[str] = {
     "upload/template",
     "uploads",
     "uploads/{id}",
+    "trending",
+    "trending/{topic}",
+    "predictions",
+    "uploads/{id}/recompute",
 }
 MUTATION_SEQUENCES: list[str] = []
 

@@ -10,17 +10,17 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from control_tower.auth.deps import Viewer, get_current_user
+from control_tower.auth.deps import Viewer, authenticate
 from control_tower.core.models import UserRole
 
 
 @pytest.fixture
 def kfc_manager(app: FastAPI) -> Iterator[None]:
-    app.dependency_overrides[get_current_user] = lambda: Viewer(
+    app.dependency_overrides[authenticate] = lambda: Viewer(
         "user-manager-1", UserRole.BU_MANAGER, "KFC Delivery"
     )
     yield
-    app.dependency_overrides.pop(get_current_user, None)
+    app.dependency_overrides.pop(authenticate, None)
 
 
 def terms(body: dict[str, object], key: str = "topics") -> list[str]:

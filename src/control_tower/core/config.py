@@ -102,6 +102,7 @@ class Settings(BaseSettings):
     upload_max_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
     upload_max_rows: int = Field(default=1_000_000, ge=1)
     cache_ttl_s: float = Field(default=5.0, ge=0)
+    recompute_wait_s: float = Field(default=10.0, ge=0)
     export_max_rows_ceiling: int = Field(default=1_000_000, ge=1)
     export_batch_size: int = Field(default=2_000, ge=1, le=100_000)
 

@@ -279,7 +279,7 @@ async def recompute_lifespan(app: FastAPI) -> AsyncIterator[None]:
     runner = RecomputeRunner(
         app.state.db,
         app.state.clock,
-        wait_s=float(getattr(settings, "recompute_wait_s", DEFAULT_WAIT_S)),
+        wait_s=settings.recompute_wait_s,
     )
     app.state.recompute = runner
     try:
