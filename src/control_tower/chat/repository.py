@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import ColumnElement, and_, desc, func, literal, or_, select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from control_tower.core.rows import table
@@ -94,8 +95,8 @@ async def busiest_categories(
         .order_by(desc(func.count()))
         .limit(limit)
     )
-    rows = (await session.execute(statement)).tuples().all()
-    return [(category, count) for category, count in rows]
+    rows = (await session.execute(statement)).all()
+    return [(str(row[0]), int(row[1])) for row in rows]
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,6 +117,9 @@ class CaseQuery:
 
     def conditions(self, *, case_insensitive_like: bool) -> list[ColumnElement[bool]]:
         conditions = []
+        # First, so the keyword OR chain nests no deeper than in the original's query.
+        if self.scope is not None:
+            conditions.append(CASES.c.business_unit == self.scope)
         if self.business_units:
             conditions.append(_any_of(CASES.c.business_unit, self.business_units))
         if self.channels:
@@ -146,13 +150,22 @@ class CaseQuery:
                     )
                 )
             )
-        if self.scope is not None:
-            conditions.append(CASES.c.business_unit == self.scope)
         return conditions
 
 
+class UnsearchableKeywords(Exception):
+    """SQLite refused the keyword filter: an OR chain deeper than 1000 levels, or a LIKE
+    pattern longer than 50,000 bytes (where the original's query failed the same way)."""
+
+
+_SQLITE_KEYWORD_LIMITS = ("Expression tree is too large", "LIKE or GLOB pattern too complex")
+
+
 async def count_cases_matching(session: AsyncSession, query: CaseQuery, *, cap: int) -> int:
-    """How many cases match ``query``, counting no further than ``cap``."""
+    """How many cases match ``query``, counting no further than ``cap``.
+
+    Raises ``UnsearchableKeywords`` where the original's query failed the same way.
+    """
     dialect = session.get_bind().dialect.name
     matching = (
         select(literal(1))
@@ -161,7 +174,12 @@ async def count_cases_matching(session: AsyncSession, query: CaseQuery, *, cap: 
         .limit(cap)
         .subquery()
     )
-    count = await session.scalar(select(func.count()).select_from(matching))
+    try:
+        count = await session.scalar(select(func.count()).select_from(matching))
+    except OperationalError as exc:
+        if any(limit in str(exc.orig) for limit in _SQLITE_KEYWORD_LIMITS):
+            raise UnsearchableKeywords(str(exc.orig)) from exc
+        raise
     return int(count or 0)
 
 

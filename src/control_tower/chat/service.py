@@ -10,7 +10,7 @@ from control_tower.chat import messages, repository
 from control_tower.chat.entities import Entities, TimeRange, extract_entities
 from control_tower.chat.intents import Intent, classify
 from control_tower.chat.messages import Summary, TrendLine
-from control_tower.chat.repository import CaseQuery
+from control_tower.chat.repository import CaseQuery, UnsearchableKeywords
 from control_tower.core.clock import DAY_MS, iso_from_ms, local_midnight_ms
 from control_tower.core.errors import BadRequest
 from control_tower.core.js import js_round
@@ -21,9 +21,6 @@ URGENT_CASE_LIMIT = 10
 URGENT_ALERT_LIMIT = 5
 MOCK_TREND_BASE_PERCENT = 15
 MOCK_TREND_STEP_PERCENT = 10
-# SQLite rejects expressions nested deeper than 1000 levels, and an OR chain of N keyword
-# LIKEs nests N + 2 deep inside the other filters: the original failed beyond this.
-MAX_TOPICS = 997
 
 
 async def reply(
@@ -99,12 +96,6 @@ async def _find_cases(
 ) -> str:
     window = entities.time_range
     _require_valid_time_range(window)
-    if len(entities.topics) > MAX_TOPICS:
-        raise BadRequest(
-            f"The message has {len(entities.topics)} distinct search words; "
-            f"at most {MAX_TOPICS} can be searched at once.",
-            details={"topics": len(entities.topics), "limit": MAX_TOPICS},
-        )
     query = CaseQuery(
         business_units=entities.business_units,
         channels=entities.channels,
@@ -118,7 +109,19 @@ async def _find_cases(
         topics=entities.topics,
         scope=scope,
     )
-    count = await repository.count_cases_matching(session, query, cap=FIND_LIMIT)
+    try:
+        count = await repository.count_cases_matching(session, query, cap=FIND_LIMIT)
+    except UnsearchableKeywords as exc:
+        # SQLite nests an OR of N keywords N levels deep and stops at 1000, and refuses
+        # LIKE patterns over 50,000 bytes (the original answered both with a 500).
+        longest = max((len(topic) for topic in entities.topics), default=0)
+        raise BadRequest(
+            f"The message has {len(entities.topics)} distinct search words (the longest "
+            f"{longest:,} characters): too many or too long to search for at once. "
+            "Use fewer and shorter words (at most about 997 words of up to 49,998 "
+            "characters).",
+            details={"topics": len(entities.topics), "longestTopic": longest},
+        ) from exc
     return messages.found_cases(count, entities.topics, message)
 
 
