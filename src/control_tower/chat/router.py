@@ -2,6 +2,90 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+import json
+import re
+from typing import Any
+
+from fastapi import APIRouter, Request
+
+from control_tower.auth.deps import CurrentUser
+from control_tower.chat import service
+from control_tower.chat.schemas import ChatReply, ChatRequest, ErrorBody
+from control_tower.core.body import InvalidBody, field, parse_json, read_body
+from control_tower.core.deps import ClockDep, SessionDep
+from control_tower.core.errors import BadRequest, OriginalFailure
+from control_tower.core.js import js_truthy
+from control_tower.core.jsonenc import JSResponse, dumps, to_js
 
 router = APIRouter(tags=["chat"])
+
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+class ChatResponse(JSResponse):
+    """``JSResponse`` that also writes lone UTF-16 surrogates, as ``JSON.stringify`` does.
+
+    A message like ``"\\ud800"`` is valid JSON and is echoed back in some replies; orjson
+    refuses such strings, while the original wrote them as ``\\ud800`` escapes.
+    """
+
+    def render(self, content: Any) -> bytes:
+        try:
+            return dumps(content)
+        except TypeError:
+            text = json.dumps(to_js(content), ensure_ascii=False, separators=(",", ":"))
+            return _LONE_SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text).encode()
+
+
+MESSAGE_REQUIRED = "Message is required"
+INTERNAL_ERROR = "Internal server error"
+
+
+async def _message(request: Request) -> str:
+    # request.json() decoded the bytes as UTF-8 with replacement characters, so invalid
+    # bytes inside a JSON string still made a message.
+    raw = (await read_body(request)).decode("utf-8", errors="replace").encode("utf-8")
+    try:
+        body: Any = parse_json(raw)
+    except InvalidBody as exc:
+        raise OriginalFailure(INTERNAL_ERROR) from exc
+    if body is None:
+        # Destructuring a JSON null threw in the original: its handled 500.
+        raise OriginalFailure(INTERNAL_ERROR)
+    message = field(body, "message")
+    if not js_truthy(message) or not isinstance(message, str):
+        raise BadRequest(MESSAGE_REQUIRED)
+    return message
+
+
+@router.post(
+    "/api/chat",
+    summary="Ask the chat assistant",
+    response_class=ChatResponse,
+    responses={
+        200: {"model": ChatReply},
+        400: {
+            "model": ErrorBody,
+            "description": "`Message is required` (missing, empty or not a string), or a "
+            "search the database cannot run (a time range before the year -271821, more "
+            "search words than SQLite can OR together)",
+        },
+        500: {
+            "model": ErrorBody,
+            "description": "`Internal server error`: the body is not JSON, or is `null`",
+        },
+    },
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": ChatRequest.model_json_schema()}},
+        }
+    },
+)
+async def post_chat(
+    request: Request, session: SessionDep, clock: ClockDep, user: CurrentUser
+) -> ChatResponse:
+    """Classify a message and answer it from the viewer's cases, alerts and trends."""
+    message = await _message(request)
+    body = await service.reply(session, message, now_ms=clock.now_ms(), scope=user.scope)
+    return ChatResponse(body)
