@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import re
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -11,42 +9,21 @@ from fastapi import APIRouter, Request
 from control_tower.auth.deps import CurrentUser
 from control_tower.chat import service
 from control_tower.chat.schemas import ChatReply, ChatRequest, ErrorBody
-from control_tower.core.body import InvalidBody, field, parse_json, read_body
+from control_tower.core.body import InvalidBody, field, read_json
 from control_tower.core.deps import ClockDep, SessionDep
 from control_tower.core.errors import BadRequest, OriginalFailure
 from control_tower.core.js import js_truthy
-from control_tower.core.jsonenc import JSResponse, dumps, to_js
+from control_tower.core.jsonenc import JSResponse
 
 router = APIRouter(tags=["chat"])
-
-_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-class ChatResponse(JSResponse):
-    """``JSResponse`` that also writes lone UTF-16 surrogates, as ``JSON.stringify`` does.
-
-    A message like ``"\\ud800"`` is valid JSON and is echoed back in some replies; orjson
-    refuses such strings, while the original wrote them as ``\\ud800`` escapes.
-    """
-
-    def render(self, content: Any) -> bytes:
-        try:
-            return dumps(content)
-        except TypeError:
-            text = json.dumps(to_js(content), ensure_ascii=False, separators=(",", ":"))
-            return _LONE_SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text).encode()
-
 
 MESSAGE_REQUIRED = "Message is required"
 INTERNAL_ERROR = "Internal server error"
 
 
 async def _message(request: Request) -> str:
-    # request.json() decoded the bytes as UTF-8 with replacement characters, so invalid
-    # bytes inside a JSON string still made a message.
-    raw = (await read_body(request)).decode("utf-8", errors="replace").encode("utf-8")
     try:
-        body: Any = parse_json(raw)
+        body: Any = await read_json(request)
     except InvalidBody as exc:
         raise OriginalFailure(INTERNAL_ERROR) from exc
     if body is None:
@@ -61,7 +38,7 @@ async def _message(request: Request) -> str:
 @router.post(
     "/api/chat",
     summary="Ask the chat assistant",
-    response_class=ChatResponse,
+    response_class=JSResponse,
     responses={
         200: {"model": ChatReply},
         400: {
@@ -84,8 +61,8 @@ async def _message(request: Request) -> str:
 )
 async def post_chat(
     request: Request, session: SessionDep, clock: ClockDep, user: CurrentUser
-) -> ChatResponse:
+) -> JSResponse:
     """Classify a message and answer it from the viewer's cases, alerts and trends."""
     message = await _message(request)
     body = await service.reply(session, message, now_ms=clock.now_ms(), scope=user.scope)
-    return ChatResponse(body)
+    return JSResponse(body)

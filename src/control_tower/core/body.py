@@ -30,14 +30,15 @@ def _reject_constant(name: str) -> Any:
 
 
 def parse_json(raw: bytes) -> Any:
-    """``JSON.parse`` of a UTF-8 body: no NaN/Infinity literals, a leading BOM ignored."""
+    """``JSON.parse`` of a UTF-8 body: no NaN/Infinity literals, a leading BOM ignored.
+
+    Invalid UTF-8 becomes U+FFFD, as ``request.json()``'s text decoding did.
+    """
     try:
-        text = raw.decode("utf-8-sig")
+        text = raw.decode("utf-8", errors="replace").removeprefix("\ufeff")
         if not text.strip():
             raise InvalidBody("the request body is empty; send a JSON object")
         return json.loads(text, parse_constant=_reject_constant)
-    except UnicodeDecodeError as exc:
-        raise InvalidBody("the request body is not UTF-8 text") from exc
     except (json.JSONDecodeError, ValueError) as exc:
         if isinstance(exc, InvalidBody):
             raise

@@ -148,9 +148,8 @@ _ISO_RE = re.compile(
     r"(?P<zone>Z|[+-]\d{2}:\d{2})?)?$"
 )
 _LEGACY_NUMERIC_RE = re.compile(
-    r"^(?:(?P<m1>\d{1,2})[/-](?P<d1>\d{1,2})[/-](?P<y1>\d{4})"
-    r"|(?P<y2>\d{4})[/-](?P<m2>\d{1,2})[/-](?P<d2>\d{1,2}))"
-    r"(?:[ T](?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2}))?)?$"
+    r"^(?P<a>\d{1,6})[/-](?P<b>\d{1,6})[/-](?P<c>\d{1,6})"
+    r"(?: (?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2}))?)?$"
 )
 
 
@@ -202,8 +201,9 @@ def parse_js_date(text: str) -> int | None:
     """``new Date(text).getTime()`` for the formats the API meets; ``None`` if invalid.
 
     ISO forms follow ECMAScript: date-only is UTC, date-time without an offset is local.
-    The numeric legacy forms (``M/D/YYYY``, ``YYYY/M/D``, ``M-D-YYYY``, ``YYYY-M-D``) are
-    local time, month first, as V8 reads them.
+    The numeric legacy forms (``M/D/YYYY``, ``YYYY/M/D``, ``M-D-YYYY``, ``YYYY-M-D``, also with
+    two-digit years) are local time, month first unless the first number is a year, as V8
+    reads them.
     """
     parsed = _parse_js_date(text.strip())
     if parsed is None or abs(parsed) > MAX_JS_TIME_MS:
@@ -228,7 +228,8 @@ def _parse_js_date(text: str) -> int | None:
             int((fraction + "00")[:3]),
         )
         if parts is None:
-            return None
+            # V8 retries a string its ISO parser rejects with the legacy parser.
+            return _parse_legacy(text)
         zone = match["zone"]
         if match["hour"] is None:
             return _utc_ms(parts)
@@ -242,12 +243,20 @@ def _parse_js_date(text: str) -> int | None:
                 return None
             ms -= sign * (hours * 60 + minutes) * 60_000
         return ms
+    return _parse_legacy(text)
+
+
+def _parse_legacy(text: str) -> int | None:
     match = _LEGACY_NUMERIC_RE.match(text)
     if match:
-        if match["y1"]:
-            year, month, day = int(match["y1"]), int(match["m1"]), int(match["d1"])
-        else:
-            year, month, day = int(match["y2"]), int(match["m2"]), int(match["d2"])
+        # V8's legacy parser: a first number above 31 is the year (Y-M-D), otherwise the
+        # order is month, day, year; years 0-49 mean 20xx and 50-99 mean 19xx.
+        a, b, c = int(match["a"]), int(match["b"]), int(match["c"])
+        year, month, day = (a, b, c) if a > 31 else (c, a, b)
+        if 0 <= year <= 49:
+            year += 2000
+        elif 50 <= year <= 99:
+            year += 1900
         parts = _compose(
             year,
             month,

@@ -7,7 +7,9 @@ prints the shortest round-trip digits in the same layout as ECMAScript.
 
 from __future__ import annotations
 
+import json
 import math
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -53,9 +55,25 @@ def to_js(value: Any) -> Any:
     return value
 
 
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def dumps(value: Any) -> bytes:
     """Serialise ``value`` as the original API did (compact, raw UTF-8, JS numbers)."""
-    return orjson.dumps(to_js(value))
+    prepared = to_js(value)
+    try:
+        return orjson.dumps(prepared)
+    except TypeError:
+        # A string with a lone UTF-16 surrogate (valid JSON input, e.g. "\ud800"): orjson
+        # refuses it; JSON.stringify writes it as a \uXXXX escape.
+        text = json.dumps(prepared, ensure_ascii=False, separators=(",", ":"), default=_fragment)
+        return _LONE_SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text).encode()
+
+
+def _fragment(value: Any) -> Any:
+    if isinstance(value, orjson.Fragment):
+        return json.loads(value.contents)
+    raise TypeError(f"cannot serialise {type(value).__name__}")
 
 
 def dumps_str(value: Any) -> str:
