@@ -24,10 +24,12 @@ from control_tower.alerts.service import (
     sample_window_start,
     time_window,
 )
+from control_tower.auth.service import Viewer
 from control_tower.core.clock import datetime_to_ms
 from control_tower.core.db import Database
 from control_tower.core.errors import BadRequest, NotFound, OriginalFailure
 from control_tower.core.events import Event, Subscription
+from control_tower.core.models import UserRole
 from control_tower.core.query import Pagination
 from control_tower.core.rows import ALERT, SHARE
 from tests.cases.factories import insert_alert, insert_case
@@ -414,9 +416,14 @@ async def read_shares(db: Database) -> list[dict[str, Any]]:
 async def escalate(
     db: Database, body: Any, alert_id: str = "alert-spike-1", scope: str | None = None
 ) -> dict[str, Any]:
+    viewer = (
+        Viewer("user-admin-1", UserRole.ADMIN)
+        if scope is None
+        else Viewer("user-manager-x", UserRole.BU_MANAGER, scope)
+    )
     async with db.session() as session:
         return await service.escalate_alert(
-            session, body, alert_id=alert_id, now_ms=NOW_MS, scope=scope
+            session, body, alert_id=alert_id, now_ms=NOW_MS, viewer=viewer
         )
 
 

@@ -565,5 +565,7 @@ class TestViewerScope:
                 "recipientId": "b",
             },
         )
-        assert response.status_code == 200
+        # Another unit's case does not exist for this viewer: 404, and nothing is written.
+        assert response.status_code == 404
+        assert response.json()["error"] == "Case not found"
         assert case_row(reference_db, "case-5")["severity"] == "low"

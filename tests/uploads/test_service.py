@@ -8,15 +8,16 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from control_tower.auth.deps import Viewer
 from control_tower.core.errors import BadRequest, NotFound
-from control_tower.core.models import UserRole
 from control_tower.uploads import service
 from control_tower.uploads.parsing import XLSX_MIME
 from control_tower.uploads.repository import CASE_INSERT_COLUMNS
 from control_tower.uploads.service import FileKind, UploadedFile, file_kind
-from control_tower.uploads.validation import ValidRow
+from control_tower.uploads.validation import ValidRow, validate_records
+from tests.support.paths import CLOCK_START
 from tests.uploads.factories import csv_text, row, upload_files, xlsx_bytes
+
+NOW_MS = int(CLOCK_START.timestamp() * 1000)
 
 
 def uploaded(name: str, content_type: str = "", data: bytes = b"x") -> UploadedFile:
@@ -102,17 +103,34 @@ class TestCaseRow:
         }
 
 
-class TestViewer:
-    def test_every_viewer_may_import_every_row_for_now(self) -> None:
-        supervisor = Viewer(id="user-supervisor-1", role=UserRole.SUPERVISOR, business_unit="Cards")
-        rows = [
-            ValidRow(row=2, case_number="A", created_at="x", business_unit="Cards", channel="web"),
-            ValidRow(
-                row=3, case_number="B", created_at="x", business_unit="Support", channel="web"
-            ),
+class TestOwnUnitRows:
+    """A unit-scoped uploader may only import rows of their own business unit."""
+
+    def test_rows_of_another_unit_are_row_errors(self) -> None:
+        records = [
+            ["caseNumber", "createdAt", "businessUnit", "channel"],
+            ["OWN-1", "2026-01-14", "kfc delivery", "web"],
+            ["OTHER-1", "2026-01-14", "Beer & Spirits", "web"],
+            ["BANK-1", "2026-01-14", "Cards", "web"],
         ]
-        allowed, refused = service.permitted_rows(supervisor, rows)
-        assert allowed == rows and refused == []
+        result = validate_records(records, now_ms=NOW_MS, own_unit="KFC Delivery")
+        assert [row.case_number for row in result.rows] == ["OWN-1"]
+        assert result.rows[0].business_unit == "KFC Delivery"  # stored under the exact name
+        assert [(e["row"], e["column"], e["value"]) for e in result.errors] == [
+            (3, "businessUnit", "Beer & Spirits"),
+            (4, "businessUnit", "Cards"),
+        ]
+        assert "you may only import cases of 'KFC Delivery'" in result.errors[0]["reason"]
+
+    def test_admins_keep_the_original_rule(self) -> None:
+        records = [
+            ["caseNumber", "createdAt", "businessUnit", "channel"],
+            ["A-1", "2026-01-14", "KFC Delivery", "web"],
+            ["A-2", "2026-01-14", "cards", "web"],
+        ]
+        result = validate_records(records, now_ms=NOW_MS)
+        assert [row.case_number for row in result.rows] == ["A-2"]
+        assert result.rows[0].business_unit == "cards"  # raw, as the original stored it
 
 
 class TestUploadDetailScope:

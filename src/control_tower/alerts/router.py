@@ -177,6 +177,6 @@ async def escalate_alert(
     except InvalidBody as exc:
         raise OriginalFailure(service.ESCALATE_FAILED, details={"reason": str(exc)}) from exc
     result = await service.escalate_alert(
-        session, body, alert_id=alert_id, now_ms=clock.now_ms(), scope=user.scope
+        session, body, alert_id=alert_id, now_ms=clock.now_ms(), viewer=user
     )
     return JSResponse(result)

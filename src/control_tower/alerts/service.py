@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from control_tower.alerts import repository
 from control_tower.alerts.repository import AlertFilters
+from control_tower.auth.service import Viewer, resolve_sender
 from control_tower.core.body import UNDEFINED
 from control_tower.core.body import field as body_field
 from control_tower.core.clock import iso_from_ms, local_days_ago_ms
@@ -214,7 +215,7 @@ async def escalate_alert(
     *,
     alert_id: str,
     now_ms: int,
-    scope: str | None,
+    viewer: Viewer,
 ) -> dict[str, Any]:
     """Raise an alert to critical and record an escalation share, as one unit of work.
 
@@ -224,7 +225,7 @@ async def escalate_alert(
     if body is None:
         # Destructuring a literal ``null`` body threw in the original.
         raise OriginalFailure(ESCALATE_FAILED)
-    sender_id = body_field(body, "senderId")
+    sender_id = resolve_sender(viewer, body_field(body, "senderId"))
     recipient_id = body_field(body, "recipientId")
     message = body_field(body, "message")
     channel = body_field(body, "channel")
@@ -233,7 +234,7 @@ async def escalate_alert(
     if not js_truthy(sender_id) or not js_truthy(recipient_id):
         raise BadRequest(MISSING_FIELDS)
 
-    alert = await repository.get_alert(session, alert_id, scope=scope)
+    alert = await repository.get_alert(session, alert_id, scope=viewer.scope)
     if alert is None:
         raise NotFound("Alert not found")
 

@@ -29,7 +29,8 @@ from control_tower.auth.tokens import (
 from control_tower.core.clock import Clock, iso_from_ms
 from control_tower.core.config import Settings
 from control_tower.core.db import Database
-from control_tower.core.errors import BadRequest, Conflict, NotFound, Unauthorized
+from control_tower.core.errors import BadRequest, Conflict, Forbidden, NotFound, Unauthorized
+from control_tower.core.js import UNDEFINED
 from control_tower.core.models import UserRole
 
 log = structlog.get_logger("control_tower.auth")
@@ -71,6 +72,24 @@ class Viewer:
             "role": self.role,
             "businessUnit": self.business_unit,
         }
+
+
+def resolve_sender(viewer: Viewer, sender: Any) -> Any:
+    """The sender a share or escalation records.
+
+    Anonymous demo requests keep the original's rule (the body names the sender, as the
+    unchanged frontend does). An authenticated user always sends as themselves: an absent
+    ``senderId`` is filled in, a different one is refused.
+    """
+    if viewer.via == "demo":
+        return sender
+    if sender is None or sender == "" or sender is UNDEFINED:
+        return viewer.id
+    if sender != viewer.id:
+        raise Forbidden(
+            f"senderId must be your own user id ({viewer.id}); you cannot send as another user"
+        )
+    return sender
 
 
 def viewer_from_user(user: dict[str, Any], *, via: str, session_id: str | None = None) -> Viewer:

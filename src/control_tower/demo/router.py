@@ -6,11 +6,13 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 
+from control_tower.auth.deps import AdminUser
 from control_tower.core.body import UNDEFINED, InvalidBody, field, read_json
 from control_tower.core.deps import ClockDep
 from control_tower.core.errors import OriginalFailure
 from control_tower.core.js import js_truthy
 from control_tower.core.jsonenc import JSResponse
+from control_tower.core.openapi import ErrorBody
 from control_tower.demo.schemas import DemoFailure, DemoStatus, DemoToggle, DemoToggled
 from control_tower.demo.service import DEFAULT_INTERVAL_MS, get_controller
 
@@ -41,6 +43,7 @@ async def get_demo_mode(request: Request, clock: ClockDep) -> JSResponse:
     response_class=JSResponse,
     responses={
         200: {"model": DemoToggled},
+        403: {"model": ErrorBody, "description": "Only an admin may toggle demo mode"},
         500: {"model": DemoFailure, "description": "The body is not JSON, or is `null`"},
     },
     openapi_extra={
@@ -50,7 +53,7 @@ async def get_demo_mode(request: Request, clock: ClockDep) -> JSResponse:
         }
     },
 )
-async def toggle_demo_mode(request: Request, clock: ClockDep) -> JSResponse:
+async def toggle_demo_mode(request: Request, clock: ClockDep, admin: AdminUser) -> JSResponse:
     """Start the mock event generator (one event at once, then every 30-60 s) or stop it."""
     try:
         body = await read_json(request)

@@ -175,6 +175,23 @@ async def escalate_case(session: AsyncSession, case_id: str, *, now: str, scope:
     return int(getattr(result, "rowcount", 0) or 0)
 
 
+async def source_visible(
+    session: AsyncSession, source_type: Any, source_id: Any, *, scope: str
+) -> bool:
+    """Whether a unit-scoped viewer can see this alert (its unit or none) or case."""
+    if source_type == "alert":
+        condition = ALERTS.c.id == source_id
+        visible = or_(ALERTS.c.business_unit == scope, ALERTS.c.business_unit.is_(None))
+        statement = select(ALERTS.c.id).where(condition, visible)
+    elif source_type == "case":
+        statement = select(CASES.c.id).where(
+            CASES.c.id == source_id, CASES.c.business_unit == scope
+        )
+    else:
+        return False
+    return (await session.execute(statement.limit(1))).first() is not None
+
+
 async def source_business_unit(
     session: AsyncSession, source_type: str, source_id: str
 ) -> str | None:

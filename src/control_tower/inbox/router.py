@@ -175,5 +175,5 @@ async def create_share(
     except InvalidBody as exc:
         raise OriginalFailure(service.CREATE_FAILED) from exc
     with _database_failure(service.CREATE_FAILED):
-        created = await service.create_share(session, body, clock=clock, scope=viewer.scope)
+        created = await service.create_share(session, body, clock=clock, viewer=viewer)
     return JSResponse(created)

@@ -9,6 +9,7 @@ booleans, objects and arrays could not be bound at all (the original's handled 5
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from dataclasses import dataclass
 from typing import Any, Final
@@ -16,9 +17,10 @@ from typing import Any, Final
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from control_tower.auth.deps import Viewer
+from control_tower.auth.service import resolve_sender
 from control_tower.core.body import UNDEFINED, field
 from control_tower.core.clock import Clock
-from control_tower.core.errors import BadRequest, Forbidden, OriginalFailure
+from control_tower.core.errors import BadRequest, Forbidden, NotFound, OriginalFailure
 from control_tower.core.events import defer_event
 from control_tower.core.js import js_truthy
 from control_tower.core.query import Pagination
@@ -191,15 +193,22 @@ class _ShareFields:
 
 
 async def create_share(
-    session: AsyncSession, body: Any, *, clock: Clock, scope: str | None
+    session: AsyncSession, body: Any, *, clock: Clock, viewer: Viewer
 ) -> dict[str, Any]:
     """Share an alert or case with a user; escalating a case marks it critical and at risk."""
     if body is None:
         raise OriginalFailure(CREATE_FAILED)
     fields = _ShareFields.from_body(body)
+    fields = dataclasses.replace(fields, sender_id=resolve_sender(viewer, fields.sender_id))
     required = (fields.source_type, fields.source_id, fields.sender_id, fields.recipient_id)
     if not all(js_truthy(value) for value in required):
         raise BadRequest(MISSING_SHARE_FIELDS)
+    scope = viewer.scope
+    if scope is not None and not await repository.source_visible(
+        session, fields.source_type, fields.source_id, scope=scope
+    ):
+        # A unit-scoped user may only share what they can see; others' sources do not exist.
+        raise NotFound(f"{str(fields.source_type).capitalize()} not found")
     share_id = str(uuid.uuid4())
     now = clock.now_iso()
     try:

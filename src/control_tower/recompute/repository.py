@@ -30,6 +30,7 @@ class RecomputeState:
     completed_at: str | None
     alerts_generated: int | None
     trending_updated: int | None
+    uploaded_by: str | None
 
 
 async def get_state(session: AsyncSession, upload_id: str) -> RecomputeState | None:
@@ -40,6 +41,7 @@ async def get_state(session: AsyncSession, upload_id: str) -> RecomputeState | N
         uploads.c.recompute_completed_at,
         uploads.c.alerts_generated,
         uploads.c.trending_updated,
+        uploads.c.uploaded_by,
     ).where(uploads.c.id == upload_id)
     row = (await session.execute(statement)).first()
     return None if row is None else RecomputeState(*row)

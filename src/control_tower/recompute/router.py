@@ -34,15 +34,14 @@ UploadId = Path(description="Upload id as returned by `POST /api/upload`")
             "description": "Finished in time, or already in progress",
         },
         202: {"model": RecomputeAccepted, "description": "Still running; poll the GET route"},
+        403: {"model": ErrorBody, "description": "Neither an admin nor the uploader"},
         404: {"model": ErrorBody, "description": "Unknown upload"},
         500: {"model": RecomputeFailed, "description": "The recompute failed"},
     },
 )
 async def start_recompute(request: Request, user: CurrentUser, upload_id: str = UploadId) -> Any:
     """Generate alerts and replace trending topics in the background, waiting a bounded time."""
-    answer = await service.request_recompute(
-        service.runner_of(request.app), upload_id, scope=user.scope
-    )
+    answer = await service.request_recompute(service.runner_of(request.app), upload_id, viewer=user)
     return JSResponse(answer.body, status_code=answer.status_code)
 
 

@@ -31,9 +31,10 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from control_tower.alerts.generation import WINDOWS, Bounds, alert_json, generate_alerts
+from control_tower.auth.service import Viewer
 from control_tower.core.clock import DAY_MS, Clock, iso_from_ms
 from control_tower.core.db import Database
-from control_tower.core.errors import NotFound, OriginalFailure
+from control_tower.core.errors import Forbidden, NotFound, OriginalFailure
 from control_tower.core.events import defer_event
 from control_tower.core.jsonenc import dumps_str
 from control_tower.core.models import RecomputeStatus
@@ -304,10 +305,13 @@ class Answer:
     body: dict[str, Any]
 
 
-async def request_recompute(
-    runner: RecomputeRunner, upload_id: str, *, scope: str | None
-) -> Answer:
-    """Start a recompute of ``upload_id`` and answer with its outcome or its progress."""
+async def request_recompute(runner: RecomputeRunner, upload_id: str, *, viewer: Viewer) -> Answer:
+    """Start a recompute of ``upload_id`` and answer with its outcome or its progress.
+
+    An admin may recompute any upload; anyone else only the uploads they made, and then
+    over their own business unit.
+    """
+    scope = viewer.scope
     started_ms = runner.clock.now_ms()
     started_at = iso_from_ms(started_ms)
     try:
@@ -315,6 +319,8 @@ async def request_recompute(
             state = await repository.get_state(session, upload_id)
             if state is None:
                 raise NotFound("Upload not found")
+            if not viewer.is_admin and state.uploaded_by != viewer.id:
+                raise Forbidden("Only an admin or the user who made the upload may recompute it")
             if state.status == RecomputeStatus.PROCESSING.value:
                 return Answer(200, dict(ALREADY_RUNNING))
             if not await repository.claim(session, upload_id, started_at):

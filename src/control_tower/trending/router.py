@@ -9,7 +9,7 @@ from urllib.parse import unquote_to_bytes
 from fastapi import APIRouter, Path, Request
 from starlette.convertors import Convertor, register_url_convertor
 
-from control_tower.auth.deps import CurrentUser
+from control_tower.auth.deps import AdminUser, CurrentUser
 from control_tower.core.body import UNDEFINED, InvalidBody, field, read_json
 from control_tower.core.deps import ClockDep, SessionDep
 from control_tower.core.errors import BadRequest, NotFound
@@ -97,7 +97,11 @@ async def list_trending(
     "/api/trending/compute",
     response_class=JSResponse,
     summary="Recompute and store trending topics",
-    responses={200: {"model": ComputeResult}, 400: {"model": ErrorBody}},
+    responses={
+        200: {"model": ComputeResult},
+        400: {"model": ErrorBody},
+        403: {"model": ErrorBody, "description": "Only an admin may recompute trending"},
+    },
     openapi_extra={
         "requestBody": {
             "required": False,
@@ -106,7 +110,7 @@ async def list_trending(
     },
 )
 async def compute_trending(
-    request: Request, session: SessionDep, clock: ClockDep, user: CurrentUser
+    request: Request, session: SessionDep, clock: ClockDep, user: AdminUser
 ) -> Any:
     """Recompute trending topics and predictions, replacing the stored trending topics."""
     try:

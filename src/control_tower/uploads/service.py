@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import partial
@@ -146,7 +146,13 @@ def file_kind(file: UploadedFile) -> FileKind:
 
 
 def read_rows(
-    file: UploadedFile, kind: FileKind, *, now_ms: int, max_rows: int, max_bytes: int
+    file: UploadedFile,
+    kind: FileKind,
+    *,
+    now_ms: int,
+    max_rows: int,
+    max_bytes: int,
+    own_unit: str | None = None,
 ) -> ParseResult:
     """Decode, tokenise and validate the file (CPU-bound; run off the event loop)."""
     records: Iterator[Record]
@@ -157,17 +163,23 @@ def read_rows(
     else:
         text, _encoding = decode_text(file.data)
         records = iter_csv_records(text, max_rows=max_rows)
-    return validate_records(records, now_ms=now_ms)
+    return validate_records(records, now_ms=now_ms, own_unit=own_unit)
 
 
 async def _parse(
-    file: UploadedFile, kind: FileKind, *, now_ms: int, settings: Settings
+    file: UploadedFile,
+    kind: FileKind,
+    *,
+    now_ms: int,
+    settings: Settings,
+    own_unit: str | None = None,
 ) -> ParseResult:
     work = partial(
         read_rows,
         file,
         kind,
         now_ms=now_ms,
+        own_unit=own_unit,
         max_rows=settings.upload_max_rows,
         max_bytes=settings.upload_max_bytes,
     )
@@ -191,19 +203,6 @@ async def _parse(
             f"Invalid XLSX file: {exc}. Save it again from Excel as .xlsx, or upload a CSV.",
             code="INVALID_XLSX",
         ) from None
-
-
-def permitted_rows(
-    viewer: Viewer, rows: Sequence[ValidRow]
-) -> tuple[list[ValidRow], list[ErrorObject]]:
-    """The rows ``viewer`` may import, and an error object for each row refused.
-
-    Every viewer may import every row today, as in the original. This is the one place for
-    a later rule such as "a supervisor may only import rows of their own business unit":
-    refuse rows whose ``business_unit`` differs from ``viewer.scope`` and return an error
-    object naming the row and the ``businessUnit`` column for each.
-    """
-    return list(rows), []
 
 
 def _insert_error(index: int, case_number: str) -> ErrorObject:
@@ -340,11 +339,14 @@ async def import_upload(
     if not allow_duplicate:
         await _refuse_duplicate(session, digest)
 
-    parse = await _parse(file, kind, now_ms=clock.now_ms(), settings=settings)
+    parse = await _parse(
+        file, kind, now_ms=clock.now_ms(), settings=settings, own_unit=viewer.scope
+    )
     now_ms = clock.now_ms()
     now = iso_from_ms(now_ms)
     upload_id = new_id(now_ms)
-    # Stored as the original stored it; the viewer is not recorded (uploaded_by stays null).
+    # The original recorded no uploader; an authenticated user is recorded (demo stays null).
+    uploaded_by = None if viewer.via == "demo" else viewer.id
     await repo.insert_upload(
         session,
         {
@@ -356,6 +358,7 @@ async def import_upload(
             "success_count": 0,
             "error_count": len(parse.errors),
             "errors": dumps_str(parse.errors) if parse.errors else None,
+            "uploaded_by": uploaded_by,
             "created_at": now,
         },
     )
@@ -381,13 +384,13 @@ async def import_upload(
             },
         )
 
-    rows, refused = permitted_rows(viewer, parse.rows)
+    rows = parse.rows
     # Duplicates are found before inserting (one query), so the batch never trips UNIQUE.
     taken = await repo.existing_case_numbers(
         session, list(dict.fromkeys(row.case_number for row in rows))
     )
     to_insert: list[ValidRow] = []
-    insert_errors: list[ErrorObject] = list(refused)
+    insert_errors: list[ErrorObject] = []
     for index, row in enumerate(rows):
         if row.case_number in taken:
             insert_errors.append(_insert_error(index, row.case_number))

@@ -208,10 +208,23 @@ _LENGTH_LIMITS: Final = (
 )
 
 
+def _own_unit_error(business_unit: str, own_unit: str) -> tuple[str, str] | None:
+    if business_unit.lower() == own_unit.lower():
+        return None
+    return (
+        f"Business unit '{business_unit}' is not yours: you may only import cases of '{own_unit}'",
+        f"Use '{own_unit}', or ask an admin to import this row",
+    )
+
+
 def validate_row(
-    data: Mapping[str, str], row: int, dates: DateChecker
+    data: Mapping[str, str], row: int, dates: DateChecker, *, own_unit: str | None = None
 ) -> tuple[ValidRow | None, list[ErrorObject]]:
-    """Validate one mapped row (field -> trimmed cell; unmapped optional fields absent)."""
+    """Validate one mapped row (field -> trimmed cell; unmapped optional fields absent).
+
+    ``own_unit`` is set for an uploader limited to one business unit: rows must name that
+    unit (any letter case) instead of one of the original's business units.
+    """
     errors: list[ErrorObject] = []
     case_number = data.get("caseNumber", "")
     if not case_number:
@@ -248,13 +261,19 @@ def validate_row(
                 "businessUnit",
                 business_unit,
                 "Business unit is required",
-                f"Use one of: {', '.join(BUSINESS_UNITS)}",
+                f"Use one of: {', '.join(BUSINESS_UNITS)}"
+                if own_unit is None
+                else f"Use '{own_unit}'",
             )
         )
     else:
-        problem = _enum_error(business_unit, BUSINESS_UNITS, "business unit")
+        if own_unit is None:
+            problem = _enum_error(business_unit, BUSINESS_UNITS, "business unit")
+        else:
+            problem = _own_unit_error(business_unit, own_unit)
+            business_unit = own_unit  # stored under the unit's exact name, so scoping finds it
         if problem is not None:
-            errors.append(_error(row, "businessUnit", business_unit, *problem))
+            errors.append(_error(row, "businessUnit", data.get("businessUnit", ""), *problem))
 
     channel = data.get("channel", "")
     if not channel:
@@ -325,7 +344,9 @@ def map_columns(headers: Sequence[str]) -> dict[str, int]:
     return mapping
 
 
-def validate_records(records: Iterable[Sequence[str]], *, now_ms: int) -> ParseResult:
+def validate_records(
+    records: Iterable[Sequence[str]], *, now_ms: int, own_unit: str | None = None
+) -> ParseResult:
     """``parseCSV`` after tokenising: header mapping, then every data row validated.
 
     ``records`` may be a one-pass iterator; rows are validated as they arrive.
@@ -367,7 +388,7 @@ def validate_records(records: Iterable[Sequence[str]], *, now_ms: int) -> ParseR
     for data_count, record in enumerate(iterator, start=1):
         width = len(record)
         data = {name: record[index] if index < width else "" for name, index in columns}
-        valid, row_errors = validate_row(data, data_count + 1, dates)
+        valid, row_errors = validate_row(data, data_count + 1, dates, own_unit=own_unit)
         if valid is not None:
             rows.append(valid)
         else:
