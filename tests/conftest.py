@@ -8,7 +8,7 @@ import time
 os.environ["TZ"] = "UTC"
 time.tzset()
 
-from collections.abc import AsyncIterator, Iterator  # noqa: E402
+from collections.abc import AsyncIterator, Callable, Iterator  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import httpx  # noqa: E402
@@ -16,6 +16,7 @@ import pytest  # noqa: E402
 from fastapi import FastAPI  # noqa: E402
 from hypothesis import settings as hypothesis_settings  # noqa: E402
 
+from control_tower.auth.deps import Viewer, authenticate  # noqa: E402
 from control_tower.auth.passwords import configure_hasher  # noqa: E402
 from control_tower.core.clock import Clock  # noqa: E402
 from control_tower.core.config import Settings  # noqa: E402
@@ -74,6 +75,17 @@ async def client(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
         yield http
+
+
+@pytest.fixture
+def as_viewer(app: FastAPI) -> Iterator[Callable[[Viewer], None]]:
+    """Act as a given user: ``as_viewer(Viewer("u", "bu_manager", "KFC Delivery"))``."""
+
+    def use(viewer: Viewer) -> None:
+        app.dependency_overrides[authenticate] = lambda: viewer
+
+    yield use
+    app.dependency_overrides.pop(authenticate, None)
 
 
 @pytest.fixture

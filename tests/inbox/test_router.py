@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +11,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from control_tower.auth.deps import Viewer, authenticate
+from control_tower.auth.deps import Viewer
 from control_tower.core.events import Event, Subscription
 
 INBOX_KEYS = [
@@ -49,15 +48,6 @@ def case_row(db: Path, case_id: str) -> dict[str, Any]:
 
 async def next_events(subscription: Subscription, count: int) -> list[Event]:
     return [await asyncio.wait_for(subscription.get(), 2) for _ in range(count)]
-
-
-@pytest.fixture
-def as_viewer(app: FastAPI) -> Iterator[Any]:
-    def use(viewer: Viewer) -> None:
-        app.dependency_overrides[authenticate] = lambda: viewer
-
-    yield use
-    app.dependency_overrides.pop(authenticate, None)
 
 
 class TestListInbox:
