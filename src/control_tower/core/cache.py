@@ -131,6 +131,23 @@ class RedisCache(Cache):
         )
 
 
+async def cached(
+    cache: Cache | None,
+    name: str,
+    params: tuple[Any, ...],
+    *,
+    depends_on: tuple[str, ...],
+    ttl_s: float,
+    compute: Callable[[], Awaitable[T]],
+) -> T:
+    """``compute()`` through ``cache`` when there is one (services may run without)."""
+    if cache is None:
+        return await compute()
+    return await cache.get_or_compute(
+        name, params, depends_on=depends_on, ttl_s=ttl_s, compute=compute
+    )
+
+
 _INVALIDATE_KEY = "control_tower.invalidate"
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 
 from control_tower.auth.deps import CurrentUser
-from control_tower.core.deps import ClockDep, SessionDep
+from control_tower.core.deps import CacheDep, ClockDep, SessionDep, SettingsDep
 from control_tower.core.jsonenc import JSResponse
 from control_tower.core.query import first
 from control_tower.pulse import service
@@ -38,9 +38,13 @@ _LOCALE_PARAMETERS = [
     response_class=JSResponse,
     responses={200: {"model": PulseResponse}},
 )
-async def get_pulse(session: SessionDep, clock: ClockDep, user: CurrentUser) -> JSResponse:
+async def get_pulse(
+    session: SessionDep, clock: ClockDep, user: CurrentUser, cache: CacheDep, settings: SettingsDep
+) -> JSResponse:
     """Compute today's case KPIs, the resolution rate and the active alert count."""
-    body = await service.get_pulse(session, now_ms=clock.now_ms(), scope=user.scope)
+    body = await service.get_pulse(
+        session, now_ms=clock.now_ms(), scope=user.scope, cache=cache, ttl_s=settings.cache_ttl_s
+    )
     return JSResponse(body)
 
 
@@ -52,12 +56,22 @@ async def get_pulse(session: SessionDep, clock: ClockDep, user: CurrentUser) -> 
     openapi_extra={"parameters": _LOCALE_PARAMETERS},
 )
 async def get_sparklines(
-    request: Request, session: SessionDep, clock: ClockDep, user: CurrentUser
+    request: Request,
+    session: SessionDep,
+    clock: ClockDep,
+    user: CurrentUser,
+    cache: CacheDep,
+    settings: SettingsDep,
 ) -> JSResponse:
     """Count cases per local day over the last seven days for each KPI series."""
     locale = service.pick_locale(first(request, "locale"), request.headers.get("x-locale"))
     body = await service.get_sparklines(
-        session, now_ms=clock.now_ms(), locale=locale, scope=user.scope
+        session,
+        now_ms=clock.now_ms(),
+        locale=locale,
+        scope=user.scope,
+        cache=cache,
+        ttl_s=settings.cache_ttl_s,
     )
     return JSResponse(body)
 
@@ -68,7 +82,11 @@ async def get_sparklines(
     response_class=JSResponse,
     responses={200: {"model": WordcloudResponse}},
 )
-async def get_wordcloud(session: SessionDep, clock: ClockDep, user: CurrentUser) -> JSResponse:
+async def get_wordcloud(
+    session: SessionDep, clock: ClockDep, user: CurrentUser, cache: CacheDep, settings: SettingsDep
+) -> JSResponse:
     """Count the cases of each category created in the last seven days."""
-    body = await service.get_wordcloud(session, now_ms=clock.now_ms(), scope=user.scope)
+    body = await service.get_wordcloud(
+        session, now_ms=clock.now_ms(), scope=user.scope, cache=cache, ttl_s=settings.cache_ttl_s
+    )
     return JSResponse(body)

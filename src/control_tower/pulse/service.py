@@ -14,6 +14,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from control_tower.core.cache import Cache, cached
 from control_tower.core.clock import (
     iso_from_ms,
     local_days_ago_ms,
@@ -112,15 +113,36 @@ def build_kpis(counts: PulseCounts) -> dict[str, Any]:
     }
 
 
-async def get_pulse(session: AsyncSession, *, now_ms: int, scope: str | None) -> dict[str, Any]:
-    """Compute the sidebar KPIs as of ``now_ms`` (cases and alerts of ``scope`` only)."""
-    counts = await repository.pulse_counts(
-        session,
-        today_start=iso_from_ms(local_midnight_ms(now_ms)),
-        yesterday_start=iso_from_ms(local_midnight_ms(now_ms, 1)),
-        scope=scope,
+async def get_pulse(
+    session: AsyncSession,
+    *,
+    now_ms: int,
+    scope: str | None,
+    cache: Cache | None = None,
+    ttl_s: float = 0,
+) -> dict[str, Any]:
+    """Compute the sidebar KPIs as of ``now_ms`` (cases and alerts of ``scope`` only).
+
+    The answer only changes with the local day and with case or alert writes, so it is
+    cached per day and invalidated by those writes.
+    """
+    today_start = iso_from_ms(local_midnight_ms(now_ms))
+    yesterday_start = iso_from_ms(local_midnight_ms(now_ms, 1))
+
+    async def compute() -> dict[str, Any]:
+        counts = await repository.pulse_counts(
+            session, today_start=today_start, yesterday_start=yesterday_start, scope=scope
+        )
+        return {"kpis": build_kpis(counts)}
+
+    return await cached(
+        cache,
+        "pulse",
+        (today_start, scope),
+        depends_on=("cases", "alerts"),
+        ttl_s=ttl_s,
+        compute=compute,
     )
-    return {"kpis": build_kpis(counts)}
 
 
 # -- sparklines ----------------------------------------------------------------------------
@@ -173,31 +195,64 @@ def _series(labels: list[str], values: list[int]) -> dict[str, Any]:
 
 
 async def get_sparklines(
-    session: AsyncSession, *, now_ms: int, locale: str, scope: str | None
+    session: AsyncSession,
+    *,
+    now_ms: int,
+    locale: str,
+    scope: str | None,
+    cache: Cache | None = None,
+    ttl_s: float = 0,
 ) -> dict[str, Any]:
     """Seven daily points per KPI series, oldest first, labelled in ``locale``."""
     buckets = day_buckets(now_ms, locale)
-    counts = await repository.day_counts(session, [b.range for b in buckets], scope=scope)
-    labels = [bucket.label for bucket in buckets]
-    return {
-        "sparklines": {
-            "totalCases": _series(labels, [c.total for c in counts]),
-            "openCases": _series(labels, [c.open for c in counts]),
-            "criticalCases": _series(labels, [c.urgent for c in counts]),
-            "resolvedCases": _series(labels, [c.resolved for c in counts]),
+
+    async def compute() -> dict[str, Any]:
+        counts = await repository.day_counts(session, [b.range for b in buckets], scope=scope)
+        labels = [bucket.label for bucket in buckets]
+        return {
+            "sparklines": {
+                "totalCases": _series(labels, [c.total for c in counts]),
+                "openCases": _series(labels, [c.open for c in counts]),
+                "criticalCases": _series(labels, [c.urgent for c in counts]),
+                "resolvedCases": _series(labels, [c.resolved for c in counts]),
+            }
         }
-    }
+
+    return await cached(
+        cache,
+        "sparklines",
+        (buckets[-1].start_ms, locale, scope),
+        depends_on=("cases",),
+        ttl_s=ttl_s,
+        compute=compute,
+    )
 
 
 # -- word cloud ----------------------------------------------------------------------------
 
 
-async def get_wordcloud(session: AsyncSession, *, now_ms: int, scope: str | None) -> dict[str, Any]:
+async def get_wordcloud(
+    session: AsyncSession,
+    *,
+    now_ms: int,
+    scope: str | None,
+    cache: Cache | None = None,
+    ttl_s: float = 0,
+) -> dict[str, Any]:
     """Case counts per category over the last seven days, most frequent first.
 
     Not words: each entry is a category (``text`` and ``category`` are the same string).
     """
     since = iso_from_ms(local_days_ago_ms(now_ms, WORDCLOUD_DAYS))
-    rows = await repository.category_counts(session, since=since, scope=scope)
-    words = [{"text": category, "count": count, "category": category} for category, count in rows]
+
+    async def compute() -> list[dict[str, Any]]:
+        rows = await repository.category_counts(session, since=since, scope=scope)
+        return [
+            {"text": category, "count": count, "category": category} for category, count in rows
+        ]
+
+    # The window moves with the clock: cached for ttl_s at most, and dropped on case writes.
+    words = await cached(
+        cache, "wordcloud", (scope,), depends_on=("cases",), ttl_s=ttl_s, compute=compute
+    )
     return {"words": words, "generatedAt": iso_from_ms(now_ms)}

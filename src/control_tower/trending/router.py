@@ -11,7 +11,8 @@ from starlette.convertors import Convertor, register_url_convertor
 
 from control_tower.auth.deps import AdminUser, CurrentUser
 from control_tower.core.body import UNDEFINED, InvalidBody, field, read_json
-from control_tower.core.deps import ClockDep, SessionDep
+from control_tower.core.cache import cached
+from control_tower.core.deps import CacheDep, ClockDep, SessionDep, SettingsDep
 from control_tower.core.errors import BadRequest, NotFound
 from control_tower.core.js import js_truthy
 from control_tower.core.jsonenc import JSResponse
@@ -80,15 +81,27 @@ LIMIT_DOC = _query(
     openapi_extra={"parameters": [WINDOW_24H_DOC, LIMIT_DOC]},
 )
 async def list_trending(
-    request: Request, session: SessionDep, clock: ClockDep, user: CurrentUser
+    request: Request,
+    session: SessionDep,
+    clock: ClockDep,
+    user: CurrentUser,
+    cache: CacheDep,
+    settings: SettingsDep,
 ) -> Any:
     """List the terms rising fastest in case summaries over the window."""
-    body = await service.list_trending(
-        session,
-        window=first_or(request, "window", "24h"),
-        limit=int_param(request, "limit", 5),
-        now_ms=clock.now_ms(),
-        scope=user.scope,
+    window = first_or(request, "window", "24h")
+    limit = int_param(request, "limit", 5)
+    # Windows move with the clock: an answer is reused for CACHE_TTL_S at most, and never
+    # after a case write.
+    body = await cached(
+        cache,
+        "trending",
+        (window, limit, user.scope),
+        depends_on=("cases",),
+        ttl_s=settings.cache_ttl_s,
+        compute=lambda: service.list_trending(
+            session, window=window, limit=limit, now_ms=clock.now_ms(), scope=user.scope
+        ),
     )
     return JSResponse(body)
 
@@ -229,15 +242,30 @@ async def get_topic(
     },
 )
 async def list_predictions(
-    request: Request, session: SessionDep, clock: ClockDep, user: CurrentUser
+    request: Request,
+    session: SessionDep,
+    clock: ClockDep,
+    user: CurrentUser,
+    cache: CacheDep,
+    settings: SettingsDep,
 ) -> Any:
     """Predict which rising terms are likely to keep rising or cross the alert threshold."""
-    body = await service.list_predictions(
-        session,
-        window=first_or(request, "window", "7d"),
-        limit=int_param(request, "limit", 10),
-        threshold=int_param(request, "threshold", 100),
-        now_ms=clock.now_ms(),
-        scope=user.scope,
+    window = first_or(request, "window", "7d")
+    limit = int_param(request, "limit", 10)
+    threshold = int_param(request, "threshold", 100)
+    body = await cached(
+        cache,
+        "predictions",
+        (window, limit, threshold, user.scope),
+        depends_on=("cases",),
+        ttl_s=settings.cache_ttl_s,
+        compute=lambda: service.list_predictions(
+            session,
+            window=window,
+            limit=limit,
+            threshold=threshold,
+            now_ms=clock.now_ms(),
+            scope=user.scope,
+        ),
     )
     return JSResponse(body)
