@@ -16,16 +16,31 @@ import pytest  # noqa: E402
 from fastapi import FastAPI  # noqa: E402
 from hypothesis import settings as hypothesis_settings  # noqa: E402
 
+from control_tower.auth.passwords import configure_hasher  # noqa: E402
 from control_tower.core.clock import Clock  # noqa: E402
 from control_tower.core.config import Settings  # noqa: E402
 from control_tower.core.migrate import migrate  # noqa: E402
 from control_tower.main import create_app  # noqa: E402
+from tests.support.node import NODE, NodeOracle  # noqa: E402
 from tests.support.paths import CLOCK_START, REFERENCE_DB  # noqa: E402
 from tests.support.server import LiveServer, make_settings  # noqa: E402
 
 hypothesis_settings.register_profile("dev", max_examples=100, deadline=None)
 hypothesis_settings.register_profile("ci", max_examples=100, deadline=None, derandomize=True)
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+
+# Argon2id with cheap parameters: the tests check behaviour, not hashing cost.
+configure_hasher(time_cost=1, memory_cost_kib=1024)
+
+
+@pytest.fixture(scope="session")
+def node() -> Iterator[NodeOracle]:
+    """A Node.js process answering JavaScript questions (skips where Node is missing)."""
+    if NODE is None:
+        pytest.skip("node is not installed; the JavaScript oracle tests need it")
+    oracle = NodeOracle()
+    yield oracle
+    oracle.close()
 
 
 @pytest.fixture

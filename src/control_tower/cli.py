@@ -8,8 +8,10 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
+from typing import Any
 
 from control_tower.core.config import ConfigError, Settings, load_settings
+from control_tower.core.errors import AppError
 
 Handler = Callable[[argparse.Namespace, Settings], int]
 
@@ -69,6 +71,8 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
         proxy_headers=True,
         server_header=False,
         date_header=True,
+        # Open SSE/WebSocket streams would otherwise hold shutdown forever.
+        timeout_graceful_shutdown=5,
     )
     return 0
 
@@ -102,6 +106,96 @@ def cmd_seed(args: argparse.Namespace, settings: Settings) -> int:
     except SeedError as exc:
         return _fail(str(exc))
     print(f"seed: {report}")
+    return 0
+
+
+def _read_password_stdin() -> str:
+    if sys.stdin.isatty():
+        print("password: ", end="", file=sys.stderr, flush=True)
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+def cmd_users_create(args: argparse.Namespace, settings: Settings) -> int:
+    from control_tower.auth.service import create_user
+
+    if not args.password_stdin:
+        return _fail("pass the password on standard input with --password-stdin", 2)
+    password = _read_password_stdin()
+
+    async def run() -> dict[str, object]:
+        created: dict[str, object] = await _with_session(
+            settings,
+            lambda session, clock: create_user(
+                session,
+                email=args.email,
+                name=args.name,
+                role=args.role,
+                business_unit=args.business_unit,
+                password=password,
+                clock=clock,
+            ),
+        )
+        return created
+
+    try:
+        user = asyncio.run(run())
+    except AppError as exc:
+        return _fail(exc.message)
+    print(f"users: created {user['id']} ({user['email']}, {user['role']})")
+    return 0
+
+
+def cmd_users_set_password(args: argparse.Namespace, settings: Settings) -> int:
+    from control_tower.auth.service import set_password
+
+    if not args.password_stdin:
+        return _fail("pass the password on standard input with --password-stdin", 2)
+    password = _read_password_stdin()
+    try:
+        user_id = asyncio.run(
+            _with_session(
+                settings,
+                lambda session, clock: set_password(
+                    session, email=args.email, password=password, clock=clock
+                ),
+            )
+        )
+    except AppError as exc:
+        return _fail(exc.message)
+    print(f"users: password set for {user_id}; their sessions were ended")
+    return 0
+
+
+async def _with_session(settings: Settings, action: Any) -> Any:
+    from control_tower.core.clock import Clock
+    from control_tower.core.db import Database
+    from control_tower.core.migrate import migrate
+
+    migrate(settings.database_url)
+    database = Database(settings)
+    try:
+        async with database.session() as session:
+            return await action(session, Clock(settings.clock_start))
+    finally:
+        await database.dispose()
+
+
+def cmd_db_copy(args: argparse.Namespace, settings: Settings) -> int:
+    from control_tower.core.config import normalise_database_url
+    from control_tower.core.dbcopy import CopyError, copy_database
+
+    try:
+        source = normalise_database_url(args.source)
+        target = normalise_database_url(args.target)
+    except ValueError as exc:
+        return _fail(f"invalid database URL: {exc}", 2)
+    try:
+        reports = asyncio.run(copy_database(settings, source, target))
+    except CopyError as exc:
+        return _fail(f"db copy: {exc}")
+    for report in reports:
+        print(f"db copy: {report.name:<20} {report.rows:>9,} rows  checksum {report.checksum[:16]}")
+    print(f"db copy: verified {sum(r.rows for r in reports):,} rows in {len(reports)} tables")
     return 0
 
 
@@ -140,6 +234,27 @@ def build_parser() -> argparse.ArgumentParser:
     )
     seed.add_argument("--quiet", action="store_true", help="no progress bar")
     seed.set_defaults(handler=cmd_seed)
+
+    db = commands.add_parser("db", help="database maintenance")
+    db_commands = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
+    copy = db_commands.add_parser("copy", help="copy every row to another database, verified")
+    copy.add_argument("--from", dest="source", required=True, help="source database URL/path")
+    copy.add_argument("--to", dest="target", required=True, help="target database URL/path")
+    copy.set_defaults(handler=cmd_db_copy)
+
+    users = commands.add_parser("users", help="administer users who can log in")
+    user_commands = users.add_subparsers(dest="users_command", required=True, metavar="ACTION")
+    create = user_commands.add_parser("create", help="add a user with a password")
+    create.add_argument("--email", required=True)
+    create.add_argument("--name", required=True)
+    create.add_argument("--role", required=True, choices=["admin", "bu_manager", "supervisor"])
+    create.add_argument("--business-unit", default=None)
+    create.add_argument("--password-stdin", action="store_true", help="read the password")
+    create.set_defaults(handler=cmd_users_create)
+    set_pw = user_commands.add_parser("set-password", help="set a user's password")
+    set_pw.add_argument("--email", required=True)
+    set_pw.add_argument("--password-stdin", action="store_true", help="read the password")
+    set_pw.set_defaults(handler=cmd_users_set_password)
 
     return parser
 

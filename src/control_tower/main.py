@@ -5,19 +5,30 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
 
+import redis.asyncio as aioredis
 import structlog
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, Depends, FastAPI
+from prometheus_client import CONTENT_TYPE_LATEST
 from starlette.middleware.cors import CORSMiddleware
+from starlette.responses import Response
 
+from control_tower.auth.deps import authenticate
+from control_tower.auth.router import router as auth_router
+from control_tower.core.cache import MemoryCache, RedisCache
 from control_tower.core.clock import Clock
 from control_tower.core.config import Settings, get_settings
-from control_tower.core.db import Database
+from control_tower.core.db import Database, install_slow_query_log
 from control_tower.core.errors import install_error_handlers
-from control_tower.core.events import InProcessEventBus
+from control_tower.core.events import EventBus, InProcessEventBus
+from control_tower.core.events_redis import RedisEventBus
 from control_tower.core.http import FrameworkMiddleware, RouteTable
 from control_tower.core.jsonenc import JSResponse
 from control_tower.core.logging import RequestContextMiddleware, configure_logging
+from control_tower.core.metrics import Metrics, MetricsMiddleware
+from control_tower.core.ratelimit import MemoryRateLimiter, RedisRateLimiter
+from control_tower.core.security import SecurityMiddleware
 from control_tower.health.router import router as health_router
+from control_tower.realtime.ws import router as websocket_router
 
 log = structlog.get_logger("control_tower.app")
 
@@ -70,9 +81,10 @@ LifespanHook = Callable[[FastAPI], AbstractAsyncContextManager[None]]
 def _lifespan_hooks() -> list[LifespanHook]:
     """Background work owned by the app (started after the database, stopped before it)."""
     from control_tower.demo.service import demo_lifespan
+    from control_tower.realtime.service import realtime_lifespan
     from control_tower.recompute.service import recompute_lifespan
 
-    return [demo_lifespan, recompute_lifespan]
+    return [demo_lifespan, realtime_lifespan, recompute_lifespan]
 
 
 LIFESPAN_HOOKS: list[LifespanHook] = []
@@ -87,9 +99,17 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        bus = InProcessEventBus(app.state.clock)
+        redis = app.state.redis
+        bus: EventBus
+        if redis is not None:
+            bus = RedisEventBus(app.state.clock, redis, stream=f"{settings.redis_namespace}:events")
+        else:
+            bus = InProcessEventBus(app.state.clock)
         await bus.start()
-        database = Database(settings, bus=bus)
+        database = Database(settings, bus=bus, cache=app.state.cache)
+        install_slow_query_log(
+            database.engine, settings.slow_query_ms, app.state.metrics.slow_queries.inc
+        )
         app.state.bus = bus
         app.state.db = database
         log.info("app.started", database=database.dialect, environment=settings.environment)
@@ -101,6 +121,8 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         finally:
             await bus.close()
             await database.dispose()
+            if redis is not None:
+                await redis.aclose()
             log.info("app.stopped")
 
     app = FastAPI(
@@ -114,13 +136,34 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     app.state.settings = settings
     app.state.clock = clock or Clock(settings.clock_start)
 
+    # With REDIS_URL every worker shares events, rate limits and the cache.
+    app.state.redis = aioredis.from_url(settings.redis_url) if settings.redis_url else None
+    if app.state.redis is not None:
+        namespace = settings.redis_namespace
+        app.state.rate_limiter = RedisRateLimiter(
+            app.state.clock, app.state.redis, prefix=f"{namespace}:rl"
+        )
+        app.state.cache = RedisCache(app.state.redis, prefix=f"{namespace}:cache")
+    else:
+        app.state.rate_limiter = MemoryRateLimiter(app.state.clock)
+        app.state.cache = MemoryCache()
+    app.state.metrics = Metrics(app.state)
+
+    @app.get("/metrics", include_in_schema=False)
+    async def metrics() -> Response:
+        return Response(app.state.metrics.render(), media_type=CONTENT_TYPE_LATEST)
+
     install_error_handlers(app)
-    routers = [health_router, *api_routers()]
-    for router in routers:
-        app.include_router(router)
-    app.state.route_table = RouteTable([app.router, *routers])
+    app.include_router(health_router)
+    app.include_router(auth_router)
+    app.include_router(websocket_router)  # authenticates in the handshake itself
+    features = api_routers()
+    for router in features:
+        app.include_router(router, dependencies=[Depends(authenticate)])
+    app.state.route_table = RouteTable([app.router, health_router, auth_router, *features])
 
     app.add_middleware(FrameworkMiddleware, route_table=app.state.route_table)
+    app.add_middleware(SecurityMiddleware, settings=settings)
     app.add_middleware(
         CORSMiddleware,
         allow_origins=settings.cors_origins,
@@ -129,5 +172,6 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
         allow_headers=["*"],
         expose_headers=["x-request-id", "x-total-rows", "x-max-rows", "content-disposition"],
     )
+    app.add_middleware(MetricsMiddleware, metrics=app.state.metrics)
     app.add_middleware(RequestContextMiddleware)
     return app

@@ -47,7 +47,21 @@ READ_GROUPS = [
     "uploads/{id}/recompute",
 ]
 # Groups whose routes exist so far; the rest join as their features land.
-ENABLED_READ_GROUPS: set[str] = set()
+ENABLED_READ_GROUPS: set[str] = {
+    "alerts",
+    "alerts/count",
+    "alerts/{id}",
+    "cases",
+    "cases/{id}",
+    "export",
+    "inbox",
+    "inbox/count",
+    "events",
+    "feed",
+    "pulse",
+    "pulse/sparklines",
+    "pulse/wordcloud",
+}
 MUTATION_SEQUENCES: list[str] = []
 
 

@@ -6,6 +6,8 @@ import time
 from datetime import UTC, datetime
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from control_tower.core.clock import (
     Clock,
@@ -16,6 +18,7 @@ from control_tower.core.clock import (
     local_weekday,
     parse_js_date,
 )
+from tests.support.node import NodeOracle
 
 START = datetime(2026, 1, 15, 10, 5, tzinfo=UTC)
 START_MS = 1768471500000
@@ -87,3 +90,52 @@ class TestParseJsDate:
     )
     def test_invalid(self, text: str) -> None:
         assert parse_js_date(text) is None
+
+
+class TestParseJsDateAgainstNode:
+    """Generated date strings in the shapes the API meets, parsed by Node.js and by us."""
+
+    @staticmethod
+    def _two(n: int) -> str:
+        return f"{n:02d}"
+
+    @given(
+        st.one_of(
+            st.builds(
+                lambda y, m, d: f"{y:04d}-{m:02d}-{d:02d}",
+                st.integers(0, 9999),
+                st.integers(0, 13),
+                st.integers(0, 32),
+            ),
+            st.builds(
+                lambda y, m, d, hh, mm, ss, ms, z: (
+                    f"{y:04d}-{m:02d}-{d:02d}T{hh:02d}:{mm:02d}:{ss:02d}{ms}{z}"
+                ),
+                st.integers(1900, 2100),
+                st.integers(1, 12),
+                st.integers(1, 31),
+                st.integers(0, 25),
+                st.integers(0, 60),
+                st.integers(0, 60),
+                st.sampled_from(["", ".5", ".123", ".1234"]),
+                st.sampled_from(["", "Z", "+07:00", "-05:30"]),
+            ),
+            st.builds(
+                lambda m, d, y, sep: f"{m}{sep}{d}{sep}{y}",
+                st.integers(0, 13),
+                st.integers(0, 32),
+                st.integers(1000, 9999),
+                st.sampled_from(["/", "-"]),
+            ),
+            st.builds(
+                lambda y, m, d: f"{y}/{m}/{d}",
+                st.integers(1000, 9999),
+                st.integers(0, 13),
+                st.integers(0, 32),
+            ),
+        )
+    )
+    def test_matches_new_date(self, node: NodeOracle, text: str) -> None:
+        expected = node.ask(op="date", value=text)
+        parsed = parse_js_date(text)
+        assert (str(parsed) if parsed is not None else "NaN") == expected, text

@@ -9,31 +9,16 @@ destructuring throw. ``UNDEFINED`` stands for JavaScript's ``undefined``.
 from __future__ import annotations
 
 import json
-from typing import Any, Final
+from typing import Any
 
 from starlette.requests import Request
 
 from control_tower.core.errors import PayloadTooLarge
+from control_tower.core.js import UNDEFINED
 
 DEFAULT_MAX_BODY_BYTES = 1_048_576
 
-
-class _Undefined:
-    _instance: _Undefined | None = None
-
-    def __new__(cls) -> _Undefined:
-        if cls._instance is None:
-            cls._instance = super().__new__(cls)
-        return cls._instance
-
-    def __repr__(self) -> str:
-        return "UNDEFINED"
-
-    def __bool__(self) -> bool:
-        return False
-
-
-UNDEFINED: Final = _Undefined()
+__all__ = ["UNDEFINED", "InvalidBody", "field", "parse_json", "read_body", "read_json"]
 
 
 class InvalidBody(Exception):

@@ -169,16 +169,33 @@ def _compose(
     return year, month, day, hour, minute, second, millis
 
 
+MAX_JS_TIME_MS = 8_640_000_000_000_000  # ECMAScript time values stay within +-8.64e15 ms
+
+
+def _days_from_civil(year: int, month: int, day: int) -> int:
+    """Days since 1970-01-01 of a proleptic Gregorian date (any year, day may overflow)."""
+    year -= month <= 2
+    era = (year if year >= 0 else year - 399) // 400
+    year_of_era = year - era * 400
+    day_of_year = (153 * (month + (-3 if month > 2 else 9)) + 2) // 5 + day - 1
+    day_of_era = year_of_era * 365 + year_of_era // 4 - year_of_era // 100 + day_of_year
+    return era * 146097 + day_of_era - 719468
+
+
 def _utc_ms(parts: tuple[int, int, int, int, int, int, int]) -> int:
     year, month, day, hour, minute, second, millis = parts
-    # timegm normalises day overflow (Feb 30 -> Mar 1), like ECMAScript MakeDay.
-    base = calendar.timegm((year, month, 1, 0, 0, 0, 0, 0, 0))
-    return (base + (day - 1) * 86400 + hour * 3600 + minute * 60 + second) * 1000 + millis
+    # Day overflow (Feb 30 -> Mar 1) carries over, like ECMAScript MakeDay.
+    days = _days_from_civil(year, month, 1) + day - 1
+    return (days * 86400 + hour * 3600 + minute * 60 + second) * 1000 + millis
 
 
 def _local_ms(parts: tuple[int, int, int, int, int, int, int]) -> int:
     year, month, day, hour, minute, second, millis = parts
-    return int(time.mktime((year, month, day, hour, minute, second, 0, 0, -1))) * 1000 + millis
+    try:
+        return int(time.mktime((year, month, day, hour, minute, second, 0, 0, -1))) * 1000 + millis
+    except (OverflowError, ValueError):
+        # Outside what the C library handles: use the zone's standard offset.
+        return _utc_ms(parts) + time.timezone * 1000
 
 
 def parse_js_date(text: str) -> int | None:
@@ -188,7 +205,13 @@ def parse_js_date(text: str) -> int | None:
     The numeric legacy forms (``M/D/YYYY``, ``YYYY/M/D``, ``M-D-YYYY``, ``YYYY-M-D``) are
     local time, month first, as V8 reads them.
     """
-    text = text.strip()
+    parsed = _parse_js_date(text.strip())
+    if parsed is None or abs(parsed) > MAX_JS_TIME_MS:
+        return None
+    return parsed
+
+
+def _parse_js_date(text: str) -> int | None:
     match = _ISO_RE.match(text)
     if match:
         year_text = match["year"]

@@ -81,6 +81,7 @@ class Settings(BaseSettings):
     log_format: LogFormat = LogFormat.CONSOLE
     clock_start: datetime | None = None
     redis_url: str | None = None
+    redis_namespace: str = Field(default="ct", pattern=r"^[A-Za-z0-9_.:-]{1,64}$")
 
     db_pool_size: int = Field(default=10, ge=1, le=200)
     sqlite_busy_timeout_ms: int = Field(default=5000, ge=0)
@@ -91,11 +92,18 @@ class Settings(BaseSettings):
     access_token_ttl_s: int = Field(default=900, ge=30)
     session_ttl_s: int = Field(default=7 * 24 * 3600, ge=60)
 
+    api_rate_limit_per_minute: int = Field(default=1200, ge=0)
+    login_failures_per_email: int = Field(default=5, ge=1)
+    login_failure_window_s: int = Field(default=900, ge=1)
+    login_attempts_per_ip_per_minute: int = Field(default=30, ge=1)
+
     max_body_bytes: int = Field(default=1_048_576, ge=1024)
     max_query_bytes: int = Field(default=4096, ge=256)
     upload_max_bytes: int = Field(default=10 * 1024 * 1024, ge=1024)
     upload_max_rows: int = Field(default=1_000_000, ge=1)
     cache_ttl_s: float = Field(default=5.0, ge=0)
+    export_max_rows_ceiling: int = Field(default=1_000_000, ge=1)
+    export_batch_size: int = Field(default=2_000, ge=1, le=100_000)
 
     @field_validator("database_url")
     @classmethod

@@ -7,11 +7,13 @@ wait instead of failing.
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+import structlog
 from sqlalchemy import event, make_url
 from sqlalchemy.engine import URL
 from sqlalchemy.ext.asyncio import (
@@ -22,6 +24,7 @@ from sqlalchemy.ext.asyncio import (
 )
 from sqlalchemy.pool import StaticPool
 
+from control_tower.core.cache import Cache, bump_soon, take_invalidations
 from control_tower.core.config import Settings
 from control_tower.core.events import (
     EventBus,
@@ -29,6 +32,8 @@ from control_tower.core.events import (
     publish_pending,
     take_pending_events,
 )
+
+slow_log = structlog.get_logger("control_tower.db")
 
 
 def sqlite_path(url: str | URL) -> Path | None:
@@ -73,19 +78,54 @@ def create_engine(settings: Settings, *, url: str | None = None) -> AsyncEngine:
     return create_async_engine(target, **kwargs)
 
 
+def install_slow_query_log(engine: AsyncEngine, threshold_ms: int, on_slow: Any = None) -> None:
+    """Log every statement slower than ``threshold_ms`` with the request id and route."""
+
+    @event.listens_for(engine.sync_engine, "before_cursor_execute")
+    def _start(
+        conn: Any, cursor: Any, statement: str, params: Any, context: Any, many: bool
+    ) -> None:
+        conn.info.setdefault("ct_query_start", []).append(time.perf_counter())
+
+    @event.listens_for(engine.sync_engine, "after_cursor_execute")
+    def _stop(
+        conn: Any, cursor: Any, statement: str, params: Any, context: Any, many: bool
+    ) -> None:
+        started = conn.info.get("ct_query_start")
+        if not started:
+            return
+        elapsed_ms = (time.perf_counter() - started.pop()) * 1000
+        if elapsed_ms >= threshold_ms:
+            slow_log.warning(
+                "db.slow_query",
+                duration_ms=round(elapsed_ms, 1),
+                statement=" ".join(statement.split())[:500],
+                executemany=many,
+            )
+            if on_slow is not None:
+                on_slow()
+
+
 class Database:
     """The engine and session factory of one process.
 
-    Events deferred on a session (``core.events.defer_event``) are published on ``bus``
-    after that session commits.
+    Events deferred on a session (``core.events.defer_event``) are published on ``bus``, and
+    cache namespaces marked with ``core.cache.invalidate_on_commit`` are bumped, after that
+    session commits.
     """
 
     def __init__(
-        self, settings: Settings, *, url: str | None = None, bus: EventBus | None = None
+        self,
+        settings: Settings,
+        *,
+        url: str | None = None,
+        bus: EventBus | None = None,
+        cache: Cache | None = None,
     ) -> None:
         self.engine = create_engine(settings, url=url)
         self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
         self.bus = bus
+        self.cache = cache
 
     @property
     def dialect(self) -> str:
@@ -100,8 +140,10 @@ class Database:
                 await session.commit()
             except BaseException:
                 discard_pending_events(session)
+                take_invalidations(session)
                 await session.rollback()
                 raise
+            await bump_soon(self.cache, take_invalidations(session))
             await publish_pending(self.bus, take_pending_events(session))
 
     async def dispose(self) -> None:

@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from control_tower.core.cache import Cache
 from control_tower.core.clock import Clock
 from control_tower.core.config import Settings
 from control_tower.core.db import Database
@@ -35,13 +36,22 @@ def get_bus(request: Request) -> EventBus:
     return bus
 
 
+def get_cache(request: Request) -> Cache:
+    cache: Cache = request.app.state.cache
+    return cache
+
+
 def get_app_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
 
-SessionDep = Annotated[AsyncSession, Depends(get_session)]
+# scope="function": the unit of work commits (and its events go out) before the response is
+# sent, so a client that reads right after a write sees it, and a failed commit is reported.
+# Streaming responses must open their own session (``DatabaseDep``) inside the stream.
+SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
 DatabaseDep = Annotated[Database, Depends(get_database)]
 ClockDep = Annotated[Clock, Depends(get_clock)]
 SettingsDep = Annotated[Settings, Depends(get_app_settings)]
 BusDep = Annotated[EventBus, Depends(get_bus)]
+CacheDep = Annotated[Cache, Depends(get_cache)]

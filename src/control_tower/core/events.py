@@ -14,6 +14,7 @@ missed after its last event id.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 from abc import ABC, abstractmethod
 from collections import deque
@@ -61,11 +62,18 @@ class SubscriberTooSlow(Exception):
     """The subscriber's queue overflowed; it missed events and was dropped."""
 
 
+class SubscriptionClosed(Exception):
+    """The bus shut down (or the subscription was cancelled)."""
+
+
+_CLOSED: Any = object()
+
+
 @dataclass(eq=False)
 class Subscription:
     """Events for one subscriber, in publication order."""
 
-    queue: asyncio.Queue[Event]
+    queue: asyncio.Queue[Any]
     backlog: list[Event] = field(default_factory=list)
     overflowed: bool = False
     closed: bool = False
@@ -82,10 +90,21 @@ class Subscription:
         """The next event; raises ``SubscriberTooSlow`` once the queue has overflowed."""
         if self.backlog:
             return self.backlog.pop(0)
-        if self.overflowed and self.queue.empty():
+        if self.overflowed:
             raise SubscriberTooSlow("subscriber fell behind and missed events")
+        if self.closed and self.queue.empty():
+            raise SubscriptionClosed("the event bus is closed")
         event = await self.queue.get()
+        if event is _CLOSED:
+            raise SubscriptionClosed("the event bus is closed")
+        assert isinstance(event, Event)
         return event
+
+    def close(self) -> None:
+        """Wake a waiting consumer with ``SubscriptionClosed``."""
+        self.closed = True
+        with contextlib.suppress(asyncio.QueueFull):
+            self.queue.put_nowait(_CLOSED)
 
     def __aiter__(self) -> AsyncIterator[Event]:
         return self._iterate()
@@ -125,7 +144,7 @@ class EventBus(ABC):
     async def close(self) -> None:
         """Disconnect and release every subscriber."""
         for subscription in list(self._subscribers):
-            subscription.closed = True
+            subscription.close()
         self._subscribers.clear()
 
     @property
@@ -142,7 +161,7 @@ class EventBus(ABC):
         return subscription
 
     def unsubscribe(self, subscription: Subscription) -> None:
-        subscription.closed = True
+        subscription.close()
         self._subscribers.discard(subscription)
 
     def _deliver(self, event: Event) -> None:

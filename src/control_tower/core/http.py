@@ -120,7 +120,8 @@ class FrameworkMiddleware:
                 return
             await send(message)
 
-        await self.app({**scope, "method": "GET"}, receive, send_headers_only)
+        state = {**scope.get("state", {}), "head_request": True}
+        await self.app({**scope, "method": "GET", "state": state}, receive, send_headers_only)
 
     @staticmethod
     async def _redirect_without_slash(scope: Scope, send: Send) -> None:

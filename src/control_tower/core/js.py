@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import re
 from decimal import Decimal
-from typing import Any
+from typing import Any, Final
 
 _PARSE_INT_RE = re.compile(r"[+-]?\d+")
 # JS String.prototype.trim / parseInt skip this whitespace set (ECMAScript WhiteSpace and
@@ -19,6 +19,26 @@ _JS_WHITESPACE = (
     "\t\n\v\f\r \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008"
     "\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
 )
+
+
+class _Undefined:
+    """JavaScript's ``undefined`` (a missing key), distinct from ``null``."""
+
+    _instance: _Undefined | None = None
+
+    def __new__(cls) -> _Undefined:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "UNDEFINED"
+
+    def __bool__(self) -> bool:
+        return False
+
+
+UNDEFINED: Final = _Undefined()
 
 
 def js_trim(value: str) -> str:
@@ -44,7 +64,7 @@ def js_round(value: float) -> int:
 
 def js_truthy(value: Any) -> bool:
     """JavaScript truthiness of a value decoded from JSON."""
-    if value is None or value is False:
+    if value is None or value is False or value is UNDEFINED:
         return False
     if isinstance(value, bool):
         return True

@@ -13,7 +13,7 @@ from typing import Any
 
 import orjson
 from starlette.background import BackgroundTask
-from starlette.responses import Response
+from starlette.responses import JSONResponse
 
 from control_tower.core.js import js_number_to_string
 
@@ -58,7 +58,7 @@ def dumps_str(value: Any) -> str:
     return dumps(value).decode("utf-8")
 
 
-class JSResponse(Response):
+class JSResponse(JSONResponse):
     """``NextResponse.json``: ``content-type: application/json`` without a charset."""
 
     media_type = "application/json"

@@ -95,7 +95,9 @@ class RequestContextMiddleware:
             request_id = uuid.uuid4().hex
         scope.setdefault("state", {})["request_id"] = request_id
         structlog.contextvars.clear_contextvars()
-        structlog.contextvars.bind_contextvars(request_id=request_id)
+        structlog.contextvars.bind_contextvars(
+            request_id=request_id, route=scope["path"], method=scope.get("method", "WS")
+        )
         started = time.perf_counter()
         status_holder = {"status": 500}
 
@@ -113,7 +115,6 @@ class RequestContextMiddleware:
             if scope["type"] == "http":
                 access_log.info(
                     "http.request",
-                    method=scope["method"],
                     path=scope["path"],
                     status=status_holder["status"],
                     duration_ms=round((time.perf_counter() - started) * 1000, 2),

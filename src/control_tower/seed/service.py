@@ -13,7 +13,10 @@ import structlog
 from sqlalchemy import func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from control_tower.core.config import Settings
+from control_tower.auth.models import UserCredential
+from control_tower.auth.passwords import hash_password
+from control_tower.core.clock import datetime_to_ms, iso_from_ms
+from control_tower.core.config import Environment, Settings
 from control_tower.core.db import Database
 from control_tower.core.migrate import migrate
 from control_tower.core.models import Base, Case, User
@@ -32,6 +35,8 @@ SEED_TABLE_ORDER = (
     "search_analytics",
 )
 BATCH_SIZE = 5000
+# The documented password of every demo user, set by the seed in development only.
+DEMO_PASSWORD = "controltower-demo"
 
 
 class SeedError(Exception):
@@ -84,6 +89,24 @@ async def _next_case_number(session: AsyncSession) -> int:
     return highest + 1
 
 
+async def _give_demo_passwords(
+    session: AsyncSession, users: list[dict[str, Any]], anchor: datetime
+) -> None:
+    # One hash for all: the password is the same, documented one for every demo user.
+    password_hash = hash_password(DEMO_PASSWORD)
+    now_iso = iso_from_ms(datetime_to_ms(anchor))
+    rows = [
+        {
+            "user_id": u["id"],
+            "password_hash": password_hash,
+            "created_at": now_iso,
+            "updated_at": now_iso,
+        }
+        for u in users
+    ]
+    await session.execute(insert(UserCredential), rows)
+
+
 async def seed_database(
     settings: Settings,
     *,
@@ -113,8 +136,12 @@ async def seed_database(
                     rows = tables.get(name, [])
                     for batch in _batches(rows, BATCH_SIZE):
                         await session.execute(insert(Base.metadata.tables[name]), batch)
+                if settings.environment is Environment.DEVELOPMENT:
+                    await _give_demo_passwords(session, tables["users"], anchor)
             counts = ", ".join(f"{len(tables.get(n, []))} {n}" for n in SEED_TABLE_ORDER[:6])
             parts.append(f"demo data anchored at {anchor.isoformat()} ({counts})")
+            if settings.environment is Environment.DEVELOPMENT:
+                parts.append(f"demo users can log in with the password {DEMO_PASSWORD!r}")
         if extra_cases:
             bar = _Progress(extra_cases, progress)
             async with database.session() as session:

@@ -1,0 +1,150 @@
+"""Short-lived caching of expensive reads, invalidated by the writes that change them.
+
+Every cached value lives under a *namespace* (``cases``, ``alerts``, ``trending``, ``feed``)
+with a generation number. A write bumps the generation of each namespace it touches (after
+its unit of work commits), so the next read builds a new key and recomputes: a write
+followed by a read never sees the old value. Values also expire after ``ttl_s`` because
+some answers depend on the moving clock (windows like "the last 24 hours").
+
+The in-memory backend serves one process; with ``REDIS_URL`` the generations and values
+live in Redis and every worker shares them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from abc import ABC, abstractmethod
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, Iterable
+from typing import Any, TypeVar
+
+import orjson
+
+T = TypeVar("T")
+
+NAMESPACES = ("cases", "alerts", "trending", "feed", "shares")
+
+
+class Cache(ABC):
+    """Generation-versioned key/value cache."""
+
+    @abstractmethod
+    async def generations(self, namespaces: Iterable[str]) -> tuple[int, ...]:
+        """Current generation of each namespace."""
+
+    @abstractmethod
+    async def bump(self, namespaces: Iterable[str]) -> None:
+        """Invalidate everything cached under these namespaces."""
+
+    @abstractmethod
+    async def get(self, key: str) -> Any | None:
+        """The cached value, or ``None``."""
+
+    @abstractmethod
+    async def set(self, key: str, value: Any, ttl_s: float) -> None:
+        """Store ``value`` (JSON-serialisable) for ``ttl_s`` seconds."""
+
+    async def close(self) -> None:  # noqa: B027 - optional hook
+        """Release connections."""
+
+    async def get_or_compute(
+        self,
+        name: str,
+        params: tuple[Any, ...],
+        *,
+        depends_on: tuple[str, ...],
+        ttl_s: float,
+        compute: Callable[[], Awaitable[T]],
+    ) -> T:
+        """``compute()`` once per generation of ``depends_on`` and per ``ttl_s``."""
+        if ttl_s <= 0:
+            return await compute()
+        generations = await self.generations(depends_on)
+        key = f"{name}|{','.join(map(str, generations))}|{orjson.dumps(params).decode()}"
+        cached = await self.get(key)
+        if cached is not None:
+            return cached  # type: ignore[no-any-return]
+        value = await compute()
+        await self.set(key, value, ttl_s)
+        return value
+
+
+class MemoryCache(Cache):
+    """A bounded LRU in this process."""
+
+    def __init__(self, *, max_entries: int = 2048) -> None:
+        self._generations: dict[str, int] = {}
+        self._values: OrderedDict[str, tuple[float, Any]] = OrderedDict()
+        self._max_entries = max_entries
+
+    async def generations(self, namespaces: Iterable[str]) -> tuple[int, ...]:
+        return tuple(self._generations.get(n, 0) for n in namespaces)
+
+    async def bump(self, namespaces: Iterable[str]) -> None:
+        for namespace in namespaces:
+            self._generations[namespace] = self._generations.get(namespace, 0) + 1
+
+    async def get(self, key: str) -> Any | None:
+        entry = self._values.get(key)
+        if entry is None:
+            return None
+        expires, value = entry
+        if expires < time.monotonic():
+            self._values.pop(key, None)
+            return None
+        self._values.move_to_end(key)
+        return value
+
+    async def set(self, key: str, value: Any, ttl_s: float) -> None:
+        self._values[key] = (time.monotonic() + ttl_s, value)
+        self._values.move_to_end(key)
+        while len(self._values) > self._max_entries:
+            self._values.popitem(last=False)
+
+
+class RedisCache(Cache):
+    """Generations and values in Redis, shared by every worker."""
+
+    def __init__(self, redis: Any, *, prefix: str = "ct:cache") -> None:
+        self.redis = redis
+        self.prefix = prefix
+
+    async def generations(self, namespaces: Iterable[str]) -> tuple[int, ...]:
+        names = [f"{self.prefix}:gen:{n}" for n in namespaces]
+        values = await self.redis.mget(names)
+        return tuple(int(v or 0) for v in values)
+
+    async def bump(self, namespaces: Iterable[str]) -> None:
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for namespace in namespaces:
+                pipe.incr(f"{self.prefix}:gen:{namespace}")
+            await pipe.execute()
+
+    async def get(self, key: str) -> Any | None:
+        raw = await self.redis.get(f"{self.prefix}:v:{key}")
+        return None if raw is None else orjson.loads(raw)
+
+    async def set(self, key: str, value: Any, ttl_s: float) -> None:
+        await self.redis.set(
+            f"{self.prefix}:v:{key}", orjson.dumps(value), px=max(1, int(ttl_s * 1000))
+        )
+
+
+_INVALIDATE_KEY = "control_tower.invalidate"
+
+
+def invalidate_on_commit(session: Any, *namespaces: str) -> None:
+    """Bump these namespaces once ``session`` commits (see ``Database.session``)."""
+    pending: set[str] = session.info.setdefault(_INVALIDATE_KEY, set())
+    pending.update(namespaces)
+
+
+def take_invalidations(session: Any) -> set[str]:
+    pending: set[str] = session.info.pop(_INVALIDATE_KEY, set())
+    return pending
+
+
+async def bump_soon(cache: Cache | None, namespaces: set[str]) -> None:
+    if cache is not None and namespaces:
+        await asyncio.shield(cache.bump(sorted(namespaces)))

@@ -1,0 +1,132 @@
+"""Pulse fixtures: databases (empty or the reference copy), typed rows, time zones."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
+from itertools import count
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from control_tower.core.db import Database
+from control_tower.core.migrate import migrate
+from control_tower.core.rows import ALERT, CASE
+from tests.support.server import make_settings
+
+_ids = count(1)
+
+
+@contextmanager
+def use_zone(name: str) -> Iterator[None]:
+    """Run the block with the process time zone set to ``name`` (the suite runs in UTC)."""
+    previous = os.environ.get("TZ", "UTC")
+    os.environ["TZ"] = name
+    time.tzset()
+    try:
+        yield
+    finally:
+        os.environ["TZ"] = previous
+        time.tzset()
+
+
+@pytest.fixture(scope="session")
+def empty_db_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("pulse-template") / "empty.db"
+    migrate(f"sqlite+aiosqlite:///{path}")
+    return path
+
+
+async def _open(path: Path) -> AsyncIterator[AsyncSession]:
+    database = Database(make_settings(path))
+    try:
+        async with database.session() as unit_of_work:
+            yield unit_of_work
+    finally:
+        await database.dispose()
+
+
+@pytest.fixture
+async def session(tmp_path: Path, empty_db_template: Path) -> AsyncIterator[AsyncSession]:
+    """A unit of work on an empty, migrated database."""
+    target = tmp_path / "pulse.db"
+    shutil.copy(empty_db_template, target)
+    async for unit_of_work in _open(target):
+        yield unit_of_work
+
+
+@pytest.fixture
+async def reference_session(reference_db: Path) -> AsyncIterator[AsyncSession]:
+    """A unit of work on a fresh copy of the original's database."""
+    async for unit_of_work in _open(reference_db):
+        yield unit_of_work
+
+
+def case_row(
+    *,
+    created_at: str,
+    status: str = "open",
+    severity: str = "medium",
+    category: str = "Product Quality",
+    business_unit: str = "KFC Delivery",
+    resolved_at: str | None = None,
+) -> dict[str, Any]:
+    number = next(_ids)
+    return {
+        "id": f"case-test-{number}",
+        "case_number": f"CT-{number:06d}",
+        "channel": "phone",
+        "status": status,
+        "category": category,
+        "subcategory": None,
+        "sentiment": "neutral",
+        "severity": severity,
+        "risk_flag": 0,
+        "needs_review_flag": 0,
+        "business_unit": business_unit,
+        "summary": "Test case",
+        "customer_name": None,
+        "agent_id": None,
+        "assigned_to": None,
+        "created_at": created_at,
+        "updated_at": created_at,
+        "resolved_at": resolved_at,
+        "upload_id": None,
+    }
+
+
+def alert_row(*, status: str = "active", business_unit: str | None = None) -> dict[str, Any]:
+    return {
+        "id": f"alert-test-{next(_ids)}",
+        "type": "spike",
+        "severity": "high",
+        "title": "Alert",
+        "description": "Alert",
+        "business_unit": business_unit,
+        "category": None,
+        "channel": None,
+        "baseline_value": None,
+        "current_value": None,
+        "percentage_change": None,
+        "status": status,
+        "acknowledged_by": None,
+        "acknowledged_at": None,
+        "created_at": "2026-01-15T00:00:00.000Z",
+        "updated_at": "2026-01-15T00:00:00.000Z",
+    }
+
+
+async def add_cases(session: AsyncSession, *rows: dict[str, Any]) -> None:
+    await session.execute(insert(CASE.table), list(rows))
+    await session.flush()
+
+
+async def add_alerts(session: AsyncSession, *rows: dict[str, Any]) -> None:
+    await session.execute(insert(ALERT.table), list(rows))
+    await session.flush()
