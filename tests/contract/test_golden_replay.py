@@ -61,6 +61,9 @@ ENABLED_READ_GROUPS: set[str] = {
     "pulse",
     "pulse/sparklines",
     "pulse/wordcloud",
+    "upload/template",
+    "uploads",
+    "uploads/{id}",
 }
 MUTATION_SEQUENCES: list[str] = []
 

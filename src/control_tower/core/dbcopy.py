@@ -20,7 +20,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from control_tower.core.config import Settings
 from control_tower.core.db import create_engine
 from control_tower.core.migrate import migrate
-from control_tower.core.models import Base
+from control_tower.core.registry import all_tables_metadata
 
 _MODULUS = 2**256
 
@@ -37,9 +37,7 @@ class TableReport:
 
 
 def _tables() -> list[Table]:
-    import control_tower.auth.models  # noqa: F401 - make sure every table is registered
-
-    return list(Base.metadata.sorted_tables)
+    return list(all_tables_metadata().sorted_tables)
 
 
 def _canonical(value: Any) -> str:

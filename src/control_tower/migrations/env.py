@@ -11,13 +11,11 @@ from sqlalchemy import pool
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
-import control_tower.auth.models  # noqa: F401 - registers the auth tables
 from control_tower.core.config import get_settings
-from control_tower.core.models import Base
-from control_tower.uploads import models as _uploads_models  # noqa: F401  (registers tables)
+from control_tower.core.registry import all_tables_metadata
 
 config = context.config
-target_metadata = Base.metadata
+target_metadata = all_tables_metadata()
 
 
 def _url() -> str:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Final
+from typing import Any, Final
 
-from fastapi import APIRouter, Depends, Request
-from sqlalchemy.ext.asyncio import AsyncSession
+from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from control_tower.auth.deps import CurrentUser
-from control_tower.core.deps import ClockDep, SessionDep, SettingsDep, get_session
+from control_tower.core.deps import ClockDep, SessionDep, SettingsDep
 from control_tower.core.errors import BadRequest, OriginalFailure
 from control_tower.core.jsonenc import JSResponse
 from control_tower.core.query import Pagination, first
@@ -27,7 +26,6 @@ router = APIRouter(tags=["uploads"])
 
 # The write commits before the response is sent, so a client that reads right after an
 # upload sees it (a request-scoped dependency would commit only after the response).
-WriteSessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
 
 _FAILED: Final = "Failed to process upload"
 _ALLOW_DUPLICATE: Final = "allowDuplicate"
@@ -134,7 +132,7 @@ def _flag(value: str | None) -> bool:
 )
 async def upload_cases(
     request: Request,
-    session: WriteSessionDep,
+    session: SessionDep,
     viewer: CurrentUser,
     clock: ClockDep,
     settings: SettingsDep,

@@ -1,7 +1,7 @@
 """Authentication: password credentials and server-side sessions (new tables only).
 
 Revision ID: 0003_auth
-Revises: 0001_baseline
+Revises: 0002_upload_fingerprints
 Create Date: 2026-11-26
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0003_auth"
-down_revision: str | None = "0001_baseline"
+down_revision: str | None = "0002_upload_fingerprints"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
