@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, Request
 
 from control_tower.auth.deps import CurrentUser
@@ -11,11 +9,11 @@ from control_tower.core.body import InvalidBody, read_json
 from control_tower.core.deps import ClockDep, SessionDep
 from control_tower.core.errors import BadRequest
 from control_tower.core.jsonenc import JSResponse
+from control_tower.core.openapi import error_responses, query_parameter, query_parameters
 from control_tower.core.query import first_or, int_param
 from control_tower.search import service
 from control_tower.search.ranking import Ordering, Paging
 from control_tower.search.schemas import (
-    ErrorBody,
     LogSearchRequest,
     LogSearchResponse,
     PopularSearchesResponse,
@@ -24,49 +22,66 @@ from control_tower.search.schemas import (
 
 router = APIRouter(tags=["search"])
 
-
-def _param(name: str, kind: str, description: str, **extra: Any) -> dict[str, Any]:
-    schema: dict[str, Any] = {"type": kind, **extra}
-    return {
-        "name": name,
-        "in": "query",
-        "required": False,
-        "schema": schema,
-        "description": description,
-    }
-
-
-_SEARCH_PARAMETERS = [
-    _param(
+_SEARCH_PARAMETERS = query_parameters(
+    query_parameter(
         "q",
-        "string",
-        "Natural-language query, e.g. `urgent kfc app crash last 7 days`. Time phrases, "
-        "business units, channels, categories, severities and flags become filters; the "
-        "rest are keywords. Blank gives an empty result.",
+        "Natural-language query. Time phrases (today, yesterday, last N days, this week ...), "
+        "business units, channels, categories, severities and the urgent/risk/review flags "
+        "become filters; the remaining words are keywords matched in summary, category and "
+        "subcategory. A blank query returns an empty result.",
+        example="urgent kfc app crash last 7 days",
     ),
-    _param("page", "integer", "Page number (parseInt; default 1).", default=1),
-    _param("limit", "integer", "Page size (parseInt; default 20, no maximum).", default=20),
-    _param(
+    query_parameter(
+        "page", "Page number, read like parseInt (default 1).", example="1", kind="integer"
+    ),
+    query_parameter(
+        "limit",
+        "Page size, read like parseInt (default 20, no maximum); non-numeric gives no results "
+        "but the full totalCount.",
+        example="20",
+        kind="integer",
+    ),
+    query_parameter(
         "sortBy",
-        "string",
-        "`relevance` (default), `date` or `severity`; any other value keeps scan order.",
-        default="relevance",
+        "relevance (default), date or severity; any other value keeps the database order.",
+        example="relevance",
     ),
-    _param(
-        "sortOrder",
-        "string",
-        "`desc` (default); anything else sorts ascending.",
-        default="desc",
+    query_parameter(
+        "sortOrder", "desc (default); any other value sorts ascending.", example="desc"
     ),
-]
+)
+
+_ANALYTICS_PARAMETERS = query_parameters(
+    query_parameter(
+        "limit", "How many queries, read like parseInt (default 10).", example="6", kind="integer"
+    ),
+    query_parameter(
+        "days",
+        "Look back this many days from now, read like parseInt (default 30); a non-numeric "
+        "value fails with 500 as in the original.",
+        example="30",
+        kind="integer",
+    ),
+)
+
+_LOG_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {"application/json": {"schema": LogSearchRequest.model_json_schema()}},
+    }
+}
 
 
 @router.get(
     "/api/search",
     summary="Search cases with a natural-language query",
     response_class=JSResponse,
-    responses={200: {"model": SearchResponse}, 500: {"model": ErrorBody}},
-    openapi_extra={"parameters": _SEARCH_PARAMETERS},
+    response_model=None,
+    responses={
+        200: {"model": SearchResponse, "description": "Ranked matches, one page of them"},
+        **error_responses(**{"500": "Search failed (database error, or a date out of range)"}),
+    },
+    openapi_extra=_SEARCH_PARAMETERS,
 )
 async def search_cases(
     request: Request, session: SessionDep, clock: ClockDep, viewer: CurrentUser
@@ -90,24 +105,20 @@ async def search_cases(
     "/api/search/analytics",
     summary="List popular searches",
     response_class=JSResponse,
-    responses={200: {"model": PopularSearchesResponse}, 500: {"model": ErrorBody}},
-    openapi_extra={
-        "parameters": [
-            _param("limit", "integer", "How many queries (parseInt; default 10).", default=10),
-            _param(
-                "days",
-                "integer",
-                "Look back this many days from now (parseInt; default 30).",
-                default=30,
-            ),
-        ]
+    response_model=None,
+    responses={
+        200: {"model": PopularSearchesResponse, "description": "Most searched queries"},
+        **error_responses(**{"500": "Failed to fetch search analytics"}),
     },
+    openapi_extra=_ANALYTICS_PARAMETERS,
 )
 async def popular_searches(request: Request, session: SessionDep, clock: ClockDep) -> JSResponse:
     """Return the most frequent normalised queries of the period, most searched first."""
-    days = int_param(request, "days", 30)
     body = await service.popular_searches(
-        session, limit=int_param(request, "limit", 10), days=days, now_ms=clock.now_ms()
+        session,
+        limit=int_param(request, "limit", 10),
+        days=int_param(request, "days", 30),
+        now_ms=clock.now_ms(),
     )
     return JSResponse(body)
 
@@ -116,13 +127,12 @@ async def popular_searches(request: Request, session: SessionDep, clock: ClockDe
     "/api/search/analytics",
     summary="Log a search",
     response_class=JSResponse,
-    responses={200: {"model": LogSearchResponse}, 400: {"model": ErrorBody}},
-    openapi_extra={
-        "requestBody": {
-            "required": True,
-            "content": {"application/json": {"schema": LogSearchRequest.model_json_schema()}},
-        }
+    response_model=None,
+    responses={
+        200: {"model": LogSearchResponse, "description": "Logged, or skipped without error"},
+        **error_responses(**{"400": "Query is required"}),
     },
+    openapi_extra=_LOG_BODY,
 )
 async def log_search(request: Request, session: SessionDep, clock: ClockDep) -> JSResponse:
     """Record a search the UI ran; failures are swallowed and answer ``logged: false``."""

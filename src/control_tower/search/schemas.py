@@ -203,24 +203,3 @@ class LogSearchResponse(BaseModel):
 
     success: bool = Field(description="Always true: logging never fails the caller")
     logged: bool = Field(description="False for queries shorter than 2 characters or on errors")
-
-
-class ErrorBody(BaseModel):
-    """The project's error shape (the original sent only ``error``)."""
-
-    model_config = ConfigDict(
-        json_schema_extra={
-            "example": {
-                "error": "Search failed",
-                "code": "REQUEST_FAILED",
-                "timestamp": "2026-01-15T10:05:00.000Z",
-                "requestId": "4f6c1d2e",
-            }
-        }
-    )
-
-    error: str
-    code: str
-    details: object | None = None
-    timestamp: str
-    requestId: str | None = None
