@@ -213,7 +213,7 @@ async def sorted_page(
         odd_date = (
             select(ROWID)
             .select_from(CASES)
-            .where(~CASES.c.created_at.op("GLOB")(CANONICAL_ISO_GLOB))
+            .where(~CASES.c.created_at.op("GLOB", is_comparison=True)(CANONICAL_ISO_GLOB))
         )
         if (await session.execute(_where(odd_date, conditions).limit(1))).first() is not None:
             return None
