@@ -8,6 +8,7 @@ from typing import Any
 
 import httpx
 import pytest
+from fastapi import FastAPI
 
 from control_tower.core.clock import Clock
 
@@ -163,6 +164,25 @@ class TestLogSearch:
         assert row[4] == "7.0"
 
 
+class TestLogEvents:
+    async def test_a_logged_search_is_announced_once(
+        self, app: FastAPI, client: httpx.AsyncClient
+    ) -> None:
+        subscription = await app.state.bus.subscribe()
+        await log(client, {"query": " Cold Chicken ", "resultCount": 104})
+        await log(client, {"query": "x"})
+        await log(client, content=b"garbage")
+        events = []
+        while not subscription.queue.empty():
+            events.append(subscription.queue.get_nowait())
+        assert [(e.type, e.channel, e.business_unit) for e in events] == [
+            ("search.logged", "system", None)
+        ]
+        payload = events[0].payload
+        assert list(payload) == ["id", "query", "resultCount", "createdAt"]
+        assert (payload["query"], payload["resultCount"]) == ("cold chicken", 104)
+
+
 class TestPopularSearches:
     async def seed(self, client: httpx.AsyncClient) -> None:
         for body in (
@@ -208,17 +228,23 @@ class TestPopularSearches:
         assert len(everything["popularSearches"]) == 4
         nan_limit = (await client.get("/api/search/analytics?limit=abc")).json()
         assert len(nan_limit["popularSearches"]) == 4
+        nothing = (await client.get("/api/search/analytics?limit=0")).json()
+        assert nothing["popularSearches"] == []
         clock.advance(2 * 86_400_000)
         recent = (await client.get("/api/search/analytics?days=1")).json()
         assert (recent["popularSearches"], recent["period"]) == ([], "1 days")
         future = (await client.get("/api/search/analytics?days=-1")).json()
         assert future == {"popularSearches": [], "period": "-1 days"}
 
-    @pytest.mark.parametrize("days", ["abc", "999999999999"])
-    async def test_an_invalid_threshold_is_the_originals_500(
-        self, client: httpx.AsyncClient, days: str
+    @pytest.mark.parametrize(
+        "params",
+        [{"days": "abc"}, {"days": "999999999999"}, {"limit": "99999999999999999999"}],
+        ids=["nan-days", "days-past-any-date", "limit-past-int64"],
+    )
+    async def test_the_originals_failures_are_its_500(
+        self, client: httpx.AsyncClient, params: dict[str, str]
     ) -> None:
-        response = await client.get("/api/search/analytics", params={"days": days})
+        response = await client.get("/api/search/analytics", params=params)
         assert response.status_code == 500
         assert error_of(response) == "Failed to fetch search analytics"
 

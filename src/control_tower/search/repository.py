@@ -137,9 +137,9 @@ async def light_rows(
     return list((await session.execute(statement)).all())
 
 
-def _rowid_among(rowids: Sequence[int]) -> ColumnElement[bool]:
+def _rowid_among(rowids: Sequence[int], *, planned: bool) -> ColumnElement[bool]:
     ids = func.json_each(bindparam("ids", _json_ids(rowids), unique=True)).table_valued("value")
-    return UNPLANNED_ROWID.in_(select(ids.c.value))
+    return (ROWID if planned else UNPLANNED_ROWID).in_(select(ids.c.value))
 
 
 def _json_ids(rowids: Sequence[int]) -> str:
@@ -158,20 +158,27 @@ async def ordered_rowids(
 ) -> list[tuple[Any, ...]] | None:
     """``(rowid[, column])`` of the matching cases in the original's order, or ``None``.
 
-    ``among``/``excluding`` restrict the cases to / away from a rowid list without changing
-    how SQLite walks them; ``offset``/``limit`` page the walk.
+    ``among``/``excluding`` restrict the cases to / away from a rowid list; ``offset`` and
+    ``limit`` page the result.
     """
+    reference = await _scan_of(session, original_statement(conditions))
+    table_scan = reference == ("SCAN cases",)
     restricted = list(conditions)
     if among is not None:
-        restricted.append(_rowid_among(among))
+        # After a table scan the order is rowid order, so SQLite may as well look the
+        # listed rows up; otherwise the list must not change how it walks the index.
+        restricted.append(_rowid_among(among, planned=table_scan))
     if excluding:
-        restricted.append(~_rowid_among(excluding))
+        restricted.append(~_rowid_among(excluding, planned=False))
     extra = () if column is None else (CASES.c[column],)
     statement = _where(select(ROWID.label("key"), *extra), restricted)
     if limit is not None:
         statement = statement.limit(limit).offset(offset or 0)
-    ordered = await _in_scan_order(session, statement, conditions)
-    return None if ordered is None else await _plain_rows(session, ordered)
+    if table_scan:
+        statement = statement.order_by(ROWID)
+    elif await _scan_of(session, statement) != reference:
+        return None
+    return await _plain_rows(session, statement)
 
 
 async def page_in_scan_order(

@@ -22,7 +22,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache
+from functools import lru_cache
 from typing import Any, Final
 
 from control_tower.core.js import js_round
@@ -82,7 +82,7 @@ def score_case(
     return _score(filter_count, filter_hits, keyword_count, mask)
 
 
-@cache
+@lru_cache(maxsize=4096)
 def _score(
     filter_count: int, filter_hits: tuple[str, ...], keyword_count: int, mask: int
 ) -> Scored:
@@ -145,7 +145,7 @@ def _canonical(text: str) -> str:
     return "".join(_canonical_char(char) for char in text)
 
 
-@cache
+@lru_cache(maxsize=65536)
 def _canonical_char(char: str) -> str:
     if ord(char) > 0xFFFF:
         return char

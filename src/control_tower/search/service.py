@@ -28,6 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from control_tower.core.body import UNDEFINED
 from control_tower.core.clock import Clock, iso_from_ms, local_days_ago_ms
 from control_tower.core.errors import OriginalFailure
+from control_tower.core.events import defer_event
 from control_tower.core.js import js_number_to_string, js_round, js_trim, js_truthy
 from control_tower.core.rows import CASE
 from control_tower.search import repository
@@ -56,6 +57,7 @@ ANALYTICS_FAILED: Final = "Failed to fetch search analytics"
 
 Conditions = list[ColumnElement[bool]]
 Found = tuple[list[dict[str, Any]], int]
+_Page = tuple[list[int], int]
 
 
 def empty_response() -> dict[str, Any]:
@@ -115,7 +117,12 @@ async def _search(
             found = await _filter_search(session, parsed, conditions, paging, ordering)
         if found is not None:
             return found
-        log.info("search.direct_route", query=parsed.original_query)
+        log.info(
+            "search.direct_route",
+            keywords=len(parsed.keywords),
+            filters=parsed.filter_count,
+            sort_by=ordering.sort_by,
+        )
     return await direct_search(session, parsed, conditions, paging, ordering)
 
 
@@ -294,14 +301,18 @@ class _KeywordSearch:
             found = await self._hits_only(paging)
         else:
             found = await self._every_filtered_case(paging)
-        if found is None:
-            return None
+        if found is None or isinstance(found, _Stale):
+            return found
         page, total = found
         return await self._results(page, total)
 
+    def _beyond_index(self, rows: Sequence[tuple[Any, ...]]) -> bool:
+        """Whether the database returned cases inserted after the index was refreshed."""
+        return any(row[0] > self.index.loaded_upto for row in rows)
+
     # Without filter lists, cases no keyword hits are dropped: rank the hits alone.
 
-    async def _hits_only(self, paging: Paging) -> tuple[list[int], int] | None:
+    async def _hits_only(self, paging: Paging) -> _Page | _Stale | None:
         if not self.masks:
             return [], 0
         column = self.ordering.column
@@ -313,11 +324,13 @@ class _KeywordSearch:
                 return self._page_of_every_hit(paging)
             hits = self.index.rowids_of(self.masks)
             by_rowid = await repository.column_by_rowid(self.session, hits, column)
+            if len(by_rowid) != len(hits):
+                return _Stale.MISMATCH
             items = [(rowid, by_rowid[rowid]) for rowid in hits]
         else:
             rows = await self._filtered_hits(column)
-            if rows is None:
-                return None
+            if rows is None or isinstance(rows, _Stale):
+                return rows
             if column is None:
                 items = [(row[0], self.scored(self.mask_of(row[0])).score) for row in rows]
             else:
@@ -326,7 +339,7 @@ class _KeywordSearch:
         start, end = paging.bounds(len(ordered))
         return ordered[start:end], len(ordered)
 
-    def _page_of_every_hit(self, paging: Paging) -> tuple[list[int], int]:
+    def _page_of_every_hit(self, paging: Paging) -> _Page:
         """Rank the hits of a whole-table search, materialising only the page."""
         by_score: dict[int, list[int]] = {}
         for combo, mask in self.masks.items():
@@ -345,21 +358,23 @@ class _KeywordSearch:
             first += size
         return page, total
 
-    async def _filtered_hits(self, column: str | None) -> Sequence[tuple[Any, ...]] | None:
+    async def _filtered_hits(self, column: str | None) -> Sequence[tuple[Any, ...]] | _Stale | None:
         """``(rowid[, column])`` of the hits passing the SQL conditions, in scan order."""
         if repository.one_index_answers(self.conditions):
             total = await repository.count_cases(self.session, self.conditions)
             if total < self.index.count_of(self.masks):
                 # Fewer filtered cases than hits: walk them all and keep the hits here.
                 rows = await repository.ordered_rowids(self.session, self.conditions, column=column)
-                return None if rows is None else [row for row in rows if self.mask_of(row[0])]
+                if rows is None or self._beyond_index(rows):
+                    return None if rows is None else _Stale.UNSEEN_ROWS
+                return [row for row in rows if self.mask_of(row[0])]
         return await repository.ordered_rowids(
             self.session, self.conditions, among=self.index.rowids_of(self.masks), column=column
         )
 
     # With a filter list every filtered case is a result; keywords only rank them.
 
-    async def _every_filtered_case(self, paging: Paging) -> tuple[list[int], int] | None:
+    async def _every_filtered_case(self, paging: Paging) -> _Page | _Stale | None:
         column = self.ordering.column
         if column is not None:
             # Sorted by date or severity the scores play no part: sort in SQL.
@@ -379,8 +394,8 @@ class _KeywordSearch:
         if not repository.one_index_answers(self.conditions):
             # One walk over the filtered cases, as the original's; rank them here.
             rows = await repository.ordered_rowids(self.session, self.conditions)
-            if rows is None:
-                return None
+            if rows is None or self._beyond_index(rows):
+                return None if rows is None else _Stale.UNSEEN_ROWS
             ordered = self._ranked([row[0] for row in rows])
             start, end = paging.bounds(len(ordered))
             return ordered[start:end], len(ordered)
@@ -437,7 +452,7 @@ class _KeywordSearch:
             return rowids
         lifted = self._lifted_scores()
         score_of = lifted.get
-        above = [(rowid, score) for rowid in rowids if (score := score_of(rowid))]
+        above = [(rowid, score) for rowid in rowids if (score := score_of(rowid)) is not None]
         rest = [rowid for rowid in rowids if rowid not in lifted]
         ranked = self.ordering.arrange(above)
         return ranked + rest if self.ordering.descending else rest + ranked
@@ -508,12 +523,15 @@ def _days_before(now_ms: int, days: int | float | None) -> int | None:
 
 
 def _sql_limit(limit: int | float | None) -> int | None:
-    """The LIMIT the original bound: NaN falls back to 10; a negative one means none."""
-    if limit is None:
-        return 10
-    if limit < 0:
+    """The original's LIMIT: drizzle omits it for NaN and negative numbers.
+
+    A limit past SQLite's 64-bit integers made the statement fail ("datatype mismatch").
+    """
+    if limit is None or limit < 0:
         return None
-    return int(min(limit, 2**62))
+    if limit >= 2**63:
+        raise OriginalFailure(ANALYTICS_FAILED)
+    return int(limit)
 
 
 def _rounded_average(value: Any) -> int:
@@ -564,6 +582,18 @@ async def log_search(session: AsyncSession, body: Any, *, now_ms: int) -> dict[s
     except SQLAlchemyError:
         log.warning("search.analytics_not_logged", query=normalized)
         return dict(_NOT_LOGGED)
+    # The normalised query is public already (GET /api/search/analytics lists it).
+    defer_event(
+        session,
+        "search.logged",
+        {
+            "id": values["id"],
+            "query": normalized,
+            "resultCount": values["result_count"],
+            "createdAt": values["created_at"],
+        },
+        channel="system",
+    )
     return {"success": True, "logged": True}
 
 

@@ -49,13 +49,12 @@ class _Distinct:
         self._joined: str | None = None
         self._starts: array[int] = array("q")
 
-    def code(self, value: str | None) -> int:
-        code = self.code_of.get(value)
-        if code is None:
-            code = self.code_of[value] = len(self.lowered)
-            self.lowered.append(js_lower(value or ""))
-            self.combos.append([])
-            self._joined = None
+    def add(self, value: str | None) -> int:
+        """Give a new value its code."""
+        code = self.code_of[value] = len(self.lowered)
+        self.lowered.append(js_lower(value or ""))
+        self.combos.append([])
+        self._joined = None
         return code
 
     def codes_containing(self, keyword: str) -> list[int]:
@@ -105,24 +104,38 @@ class CaseTextIndex:
     def extend(self, batches: Iterable[Sequence[Any]], *, upto: int) -> None:
         """Append ``(rowid, summary, category, subcategory)`` rows, rowids ascending."""
         summaries, categories, subcategories = self._columns
+        summary_code, category_code = summaries.code_of.get, categories.code_of.get
+        subcategory_code, combo_code = subcategories.code_of.get, self._combo_code.get
+        combo_rows, combos_of_rows = self._combo_rows, self._combo_of_row
+        position = len(self.rowids)
         for rows in batches:
-            for rowid, summary, category, subcategory in rows:
-                position = len(self.rowids)
-                key = (
-                    summaries.code(summary),
-                    categories.code(category),
-                    subcategories.code(subcategory),
-                )
-                combo = self._combo_code.get(key)
+            self.rowids.extend(row[0] for row in rows)
+            for _rowid, summary, category, subcategory in rows:
+                # Inlined lookups: this loop runs once per case when the index is built.
+                first = summary_code(summary)
+                if first is None:
+                    first = summaries.add(summary)
+                second = category_code(category)
+                if second is None:
+                    second = categories.add(category)
+                third = subcategory_code(subcategory)
+                if third is None:
+                    third = subcategories.add(subcategory)
+                key = (first, second, third)
+                combo = combo_code(key)
                 if combo is None:
-                    combo = self._combo_code[key] = len(self._combo_rows)
-                    self._combo_rows.append(array("q"))
-                    for column, code in zip(self._columns, key, strict=True):
-                        column.combos[code].append(combo)
-                self._combo_rows[combo].append(position)
-                self._combo_of_row.append(combo)
-                self.rowids.append(rowid)
+                    combo = self._add_combo(key)
+                combo_rows[combo].append(position)
+                combos_of_rows.append(combo)
+                position += 1
         self.loaded_upto = upto
+
+    def _add_combo(self, key: tuple[int, int, int]) -> int:
+        combo = self._combo_code[key] = len(self._combo_rows)
+        self._combo_rows.append(array("q"))
+        for column, code in zip(self._columns, key, strict=True):
+            column.combos[code].append(combo)
+        return combo
 
     def masks(self, keywords: Sequence[str]) -> dict[int, int]:
         """Keyword hit masks of the combinations any keyword hits (see ``scoring``)."""
