@@ -571,7 +571,7 @@ async def log_search(session: AsyncSession, body: Any, *, now_ms: int) -> dict[s
             "normalized_query": normalized,
             "result_count": _bindable(fields.get("resultCount"), 0),
             "execution_time_ms": _bindable(fields.get("executionTimeMs"), None),
-            "user_id": _bindable(fields.get("userId"), None),
+            "user_id": _bindable(fields.get("userId"), None, text=True),
             "created_at": iso_from_ms(now_ms),
         }
     except _Unbindable:
@@ -597,14 +597,22 @@ async def log_search(session: AsyncSession, body: Any, *, now_ms: int) -> dict[s
     return {"success": True, "logged": True}
 
 
-def _bindable(value: Any, default: Any) -> Any:
-    """``value || default`` as better-sqlite3 bound it: numbers as doubles, no objects."""
+def _bindable(value: Any, default: Any, *, text: bool = False) -> Any:
+    """``value || default`` as better-sqlite3 bound it.
+
+    Objects and booleans could not be bound (the insert threw). Numbers were bound as
+    doubles: an INTEGER column stores a whole one as an integer either way, while a TEXT
+    column keeps the double's text ("7.0"), so only there the double is kept.
+    """
     if not js_truthy(value):
         return default
     if isinstance(value, bool | dict | list):
         raise _Unbindable
     if isinstance(value, int | float):
-        return float(value)
+        number = float(value)
+        if not text and number.is_integer() and abs(number) < 2**63:
+            return int(number)
+        return number
     return value
 
 
