@@ -328,7 +328,7 @@ def js_lower(text: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class TimeRange:
-    """A resolved time range; ``start_ms``/``end_ms`` are ``None`` for an invalid Date."""
+    """A resolved time range; ``start_ms`` is ``None`` when the start is an invalid Date."""
 
     label: str
     start_ms: int | None

@@ -579,8 +579,8 @@ async def log_search(session: AsyncSession, body: Any, *, now_ms: int) -> dict[s
     try:
         async with session.begin_nested():
             await repository.insert_search(session, values)
-    except SQLAlchemyError:
-        log.warning("search.analytics_not_logged", query=normalized)
+    except SQLAlchemyError as exc:
+        log.warning("search.analytics_not_logged", error=type(exc).__name__)
         return dict(_NOT_LOGGED)
     # The normalised query is public already (GET /api/search/analytics lists it).
     defer_event(
