@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from fastapi import FastAPI
 from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import delete, func, insert, literal_column, select, update
@@ -13,7 +14,12 @@ from control_tower.core.db import Database
 from control_tower.core.rows import table
 from control_tower.search import text_index
 from control_tower.search.scoring import keyword_mask
-from control_tower.search.text_index import CaseTextIndex, current_index
+from control_tower.search.text_index import (
+    CaseTextIndex,
+    current_index,
+    search_index_lifespan,
+    warm_index,
+)
 from tests.support.server import make_settings
 
 CASES = table("cases")
@@ -165,3 +171,17 @@ class TestCurrentIndex:
         finally:
             await first.dispose()
             await second.dispose()
+
+
+class TestWarmUp:
+    async def test_warming_builds_the_index_searches_then_reuse(self, app: FastAPI) -> None:
+        warmed = await warm_index(app)
+        assert warmed is not None
+        assert len(warmed) == await _count(app.state.db)
+        async with app.state.db.session() as session:
+            assert await current_index(session) is warmed
+
+    async def test_the_lifespan_hook_warms_in_the_background(self, app: FastAPI) -> None:
+        async with search_index_lifespan(app):
+            warmed = await app.state.search_index_warming
+        assert warmed is not None and len(warmed) > 0

@@ -22,17 +22,23 @@ against the database and rebuilds the index if they disagree.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from array import array
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import AsyncIterator, Iterable, Sequence
 from itertools import chain
 from typing import Any, Final
 from weakref import WeakKeyDictionary
 
+import structlog
+from fastapi import FastAPI
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from control_tower.search import repository
 from control_tower.search.parser import js_lower
+
+log = structlog.get_logger("control_tower.search")
 
 _SEPARATOR: Final = "\x00"
 # Above this many distinct values, search one joined string instead of each value.
@@ -196,3 +202,30 @@ async def current_index(session: AsyncSession, *, rebuild: bool = False) -> Case
                 low = high
             index.extend(batches, upto=latest)
     return index
+
+
+async def warm_index(app: FastAPI) -> CaseTextIndex | None:
+    """Build the index of ``app``'s database now, so no search request pays for it."""
+    try:
+        async with app.state.db.session() as session:
+            if session.get_bind().dialect.name != "sqlite":
+                return None
+            index = await current_index(session)
+    except SQLAlchemyError as exc:
+        log.warning("search.index_warm_failed", error=type(exc).__name__)
+        return None
+    log.info("search.index_warmed", cases=len(index))
+    return index
+
+
+@contextlib.asynccontextmanager
+async def search_index_lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Warm the search index in the background at startup; stop warming at shutdown."""
+    task = asyncio.create_task(warm_index(app), name="search-index-warm")
+    app.state.search_index_warming = task
+    try:
+        yield
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
