@@ -1,0 +1,372 @@
+"""Every SQL statement of the search feature.
+
+The search issues the original's WHERE conditions (``buildFilterConditions``) unchanged, so
+SQLite walks the cases in the same order and ties keep the original's order. A statement
+that reads fewer columns than the original's ``SELECT *`` could be answered from a covering
+index and walk the rows differently, so its order is only trusted when EXPLAIN QUERY PLAN
+shows the same walk as the original's statement, or when that walk is a plain table scan
+(rowid order, which ORDER BY rowid states outright). Otherwise these functions return
+``None`` and the service falls back to reading what the original read.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any, Final
+
+import orjson
+from sqlalchemy import (
+    ColumnElement,
+    Integer,
+    Select,
+    and_,
+    bindparam,
+    case,
+    func,
+    insert,
+    literal_column,
+    or_,
+    select,
+)
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql import visitors
+from sqlalchemy.sql.elements import ColumnClause
+
+from control_tower.core.rows import table
+from control_tower.search.parser import ParsedQuery
+from control_tower.search.ranking import CANONICAL_ISO_GLOB
+from control_tower.search.scoring import SEVERITY_RANK
+
+CASES: Final = table("cases")
+ANALYTICS: Final = table("search_analytics")
+ROWID: Final[ColumnClause[int]] = literal_column("cases.rowid", Integer)
+# ``+rowid``: the unary plus keeps SQLite from planning the walk around a rowid list.
+UNPLANNED_ROWID: Final[ColumnClause[int]] = literal_column("+cases.rowid", Integer)
+
+# Bound parameters per statement are capped (32766 since SQLite 3.32); stay well below.
+_KEY_CHUNK: Final = 900
+_INDEX_COLUMN: Final[dict[str, str]] = {
+    str(index.name): str(next(iter(index.columns)).name)
+    for index in CASES.indexes
+    if len(index.columns) == 1
+}
+_SEARCH_STEP: Final = re.compile(r"SEARCH cases USING INDEX (\w+) \(")
+
+# The columns the direct route scores with, before the page is known.
+LIGHT_COLUMNS: Final = (
+    CASES.c.summary,
+    CASES.c.category,
+    CASES.c.subcategory,
+    CASES.c.business_unit,
+    CASES.c.channel,
+    CASES.c.severity,
+    CASES.c.created_at,
+)
+
+
+def _any_of(column: Any, values: Sequence[str]) -> ColumnElement[bool]:
+    """``eq`` for one value, ``or(eq, eq, ...)`` for several, as the original wrote it."""
+    if len(values) == 1:
+        condition: ColumnElement[bool] = column == values[0]
+        return condition
+    return or_(*(column == value for value in values))
+
+
+def search_conditions(parsed: ParsedQuery, *, scope: str | None) -> list[ColumnElement[bool]]:
+    """The original's filter conditions in its order, then the viewer's business unit."""
+    conditions: list[ColumnElement[bool]] = []
+    if parsed.business_units:
+        conditions.append(_any_of(CASES.c.business_unit, parsed.business_units))
+    if parsed.channels:
+        conditions.append(_any_of(CASES.c.channel, parsed.channels))
+    if parsed.severities:
+        conditions.append(_any_of(CASES.c.severity, parsed.severities))
+    if parsed.categories:
+        conditions.append(_any_of(CASES.c.category, parsed.categories))
+    if parsed.time_range is not None:
+        conditions.append(CASES.c.created_at >= parsed.time_range.start_iso())
+        conditions.append(CASES.c.created_at <= parsed.time_range.end_iso())
+    if parsed.flags.urgent:
+        conditions.append(_any_of(CASES.c.severity, ("high", "critical")))
+    if parsed.flags.risk:
+        conditions.append(CASES.c.risk_flag == 1)
+    if parsed.flags.needs_review:
+        conditions.append(CASES.c.needs_review_flag == 1)
+    if scope is not None:
+        conditions.append(CASES.c.business_unit == scope)
+    return conditions
+
+
+def one_index_answers(conditions: Sequence[ColumnElement[bool]]) -> bool:
+    """Whether every condition reads one indexed column (so that index covers a count)."""
+    columns = {
+        element.name
+        for condition in conditions
+        for element in visitors.iterate(condition)
+        if isinstance(element, ColumnClause) and element.table is CASES
+    }
+    return len(columns) == 1 and columns <= set(_INDEX_COLUMN.values())
+
+
+def _where(statement: Select[Any], conditions: Sequence[ColumnElement[bool]]) -> Select[Any]:
+    return statement.where(and_(*conditions)) if conditions else statement
+
+
+def original_statement(conditions: Sequence[ColumnElement[bool]]) -> Select[Any]:
+    """The original's ``SELECT * FROM cases WHERE ...``: its walk is the reference order."""
+    return _where(select(CASES), conditions)
+
+
+async def count_cases(session: AsyncSession, conditions: Sequence[ColumnElement[bool]]) -> int:
+    """How many cases match."""
+    statement = _where(select(func.count()).select_from(CASES), conditions)
+    return int((await session.execute(statement)).scalar_one())
+
+
+async def light_rows(
+    session: AsyncSession, conditions: Sequence[ColumnElement[bool]], *, sqlite: bool
+) -> Sequence[Any]:
+    """Key + scoring columns of every matching case, in the original's order.
+
+    ``summary`` is in no index, so no index covers this statement and SQLite plans it as
+    it planned the original's ``SELECT *``.
+    """
+    key = ROWID if sqlite else CASES.c.id
+    statement = _where(select(key.label("key"), *LIGHT_COLUMNS), conditions)
+    return list((await session.execute(statement)).all())
+
+
+def _rowid_among(rowids: Sequence[int], *, planned: bool) -> ColumnElement[bool]:
+    ids = func.json_each(bindparam("ids", _json_ids(rowids), unique=True)).table_valued("value")
+    return (ROWID if planned else UNPLANNED_ROWID).in_(select(ids.c.value))
+
+
+def _json_ids(rowids: Sequence[int]) -> str:
+    return orjson.dumps(list(rowids)).decode()
+
+
+async def ordered_rowids(
+    session: AsyncSession,
+    conditions: Sequence[ColumnElement[bool]],
+    *,
+    column: str | None = None,
+    among: Sequence[int] | None = None,
+    excluding: Sequence[int] | None = None,
+    offset: int | None = None,
+    limit: int | None = None,
+) -> list[tuple[Any, ...]] | None:
+    """``(rowid[, column])`` of the matching cases in the original's order, or ``None``.
+
+    ``among``/``excluding`` restrict the cases to / away from a rowid list; ``offset`` and
+    ``limit`` page the result.
+    """
+    reference = await _scan_of(session, original_statement(conditions))
+    table_scan = reference == ("SCAN cases",)
+    restricted = list(conditions)
+    if among is not None:
+        # After a table scan the order is rowid order, so SQLite may as well look the
+        # listed rows up; otherwise the list must not change how it walks the index.
+        restricted.append(_rowid_among(among, planned=table_scan))
+    if excluding:
+        restricted.append(~_rowid_among(excluding, planned=False))
+    extra = () if column is None else (CASES.c[column],)
+    statement = _where(select(ROWID.label("key"), *extra), restricted)
+    if limit is not None:
+        statement = statement.limit(limit).offset(offset or 0)
+    if table_scan:
+        statement = statement.order_by(ROWID)
+    elif await _scan_of(session, statement) != reference:
+        return None
+    return await _plain_rows(session, statement)
+
+
+async def page_in_scan_order(
+    session: AsyncSession,
+    conditions: Sequence[ColumnElement[bool]],
+    *,
+    offset: int,
+    limit: int,
+) -> Sequence[Any] | None:
+    """``(rowid, *every column)`` of a page in the original's order, or ``None``."""
+    statement = _where(select(ROWID.label("key"), CASES), conditions).limit(limit).offset(offset)
+    ordered = await _in_scan_order(session, statement, conditions)
+    return None if ordered is None else list((await session.execute(ordered)).all())
+
+
+async def sorted_page(
+    session: AsyncSession,
+    conditions: Sequence[ColumnElement[bool]],
+    *,
+    column: str,
+    descending: bool,
+    offset: int,
+    limit: int,
+) -> Sequence[Any] | None:
+    """``(rowid, *every column)`` of a page sorted by date or severity, or ``None``.
+
+    Ties keep the original's order.
+
+    The original's walk is a table scan (rowid order) or one index walked in key order (an
+    IN list value by value, ascending), rowid order within a key; ORDER BY states that.
+    Dates are compared as strings, which is only their instant order when every one is a
+    canonical ``toISOString()`` value.
+    """
+    tie_break = _walk_order(await _scan_of(session, original_statement(conditions)))
+    if tie_break is None:
+        return None
+    if column == "created_at":
+        key: Any = CASES.c.created_at
+        odd_date = (
+            select(ROWID)
+            .select_from(CASES)
+            .where(~CASES.c.created_at.op("GLOB", is_comparison=True)(CANONICAL_ISO_GLOB))
+        )
+        if (await session.execute(_where(odd_date, conditions).limit(1))).first() is not None:
+            return None
+    else:
+        key = case(SEVERITY_RANK, value=CASES.c.severity, else_=0)
+    statement = (
+        _where(select(ROWID.label("key"), CASES), conditions)
+        .order_by(key.desc() if descending else key.asc(), *tie_break)
+        .limit(limit)
+        .offset(offset)
+    )
+    return list((await session.execute(statement)).all())
+
+
+def _walk_order(plan: tuple[str, ...]) -> list[Any] | None:
+    """The columns a walk visits rows in, from its EXPLAIN QUERY PLAN step."""
+    if plan == ("SCAN cases",):
+        return [ROWID]
+    if len(plan) == 1 and (match := _SEARCH_STEP.match(plan[0])):
+        column = _INDEX_COLUMN.get(match.group(1))
+        if column is not None:
+            return [CASES.c[column], ROWID]
+    return None
+
+
+async def _in_scan_order(
+    session: AsyncSession, statement: Select[Any], conditions: Sequence[ColumnElement[bool]]
+) -> Select[Any] | None:
+    """``statement`` made to return rows in the original's order, or ``None`` if unsure."""
+    reference = await _scan_of(session, original_statement(conditions))
+    if reference == ("SCAN cases",):
+        return statement.order_by(ROWID)
+    if await _scan_of(session, statement) != reference:
+        return None
+    return statement
+
+
+async def _scan_of(session: AsyncSession, statement: Select[Any]) -> tuple[str, ...]:
+    """The top-level steps of SQLite's plan for ``statement`` (covering or not alike)."""
+    sql, parameters = _compiled(session, statement)
+    connection = await session.connection()
+    result = await connection.exec_driver_sql("EXPLAIN QUERY PLAN " + sql, parameters)
+    # Only the walk over ``cases``: the subqueries of among/excluding are not part of it.
+    steps: list[tuple[Any, ...]] = [tuple(row) for row in result.all()]
+    return tuple(
+        str(detail).replace("COVERING INDEX", "INDEX")
+        for _id, parent, _unused, detail in steps
+        if parent == 0 and str(detail).startswith(("SCAN ", "SEARCH ", "MULTI-INDEX OR"))
+    )
+
+
+async def scans_in_rowid_order(session: AsyncSession) -> bool:
+    """Whether the original's unfiltered ``SELECT *`` is a plain table scan (rowid order)."""
+    return await _scan_of(session, original_statement(())) == ("SCAN cases",)
+
+
+def _compiled(session: AsyncSession, statement: Select[Any]) -> tuple[str, tuple[Any, ...]]:
+    compiled = statement.compile(
+        dialect=session.get_bind().dialect, compile_kwargs={"render_postcompile": True}
+    )
+    return str(compiled), tuple(compiled.params[name] for name in compiled.positiontup or ())
+
+
+async def _plain_rows(session: AsyncSession, statement: Select[Any]) -> list[tuple[Any, ...]]:
+    """Run ``statement`` on the SQLite driver connection: plain tuples, no row objects.
+
+    For the long rowid lists only, where SQLAlchemy's per-row wrapping costs more than the
+    query itself.
+    """
+    sql, parameters = _compiled(session, statement)
+    connection = await session.connection()
+    raw = await connection.get_raw_connection()
+    driver = raw.driver_connection
+    assert driver is not None, "the SQLite driver connection is gone"
+    cursor = await driver.execute(sql, parameters)
+    try:
+        return list(await cursor.fetchall())
+    finally:
+        await cursor.close()
+
+
+async def cases_by_key(
+    session: AsyncSession, keys: Sequence[Any], *, sqlite: bool
+) -> dict[Any, tuple[Any, ...]]:
+    """Full case rows (schema column order) by rowid (SQLite) or id."""
+    key = ROWID if sqlite else CASES.c.id
+    found: dict[Any, tuple[Any, ...]] = {}
+    for start in range(0, len(keys), _KEY_CHUNK):
+        statement = select(key.label("key"), CASES).where(
+            key.in_(list(keys[start : start + _KEY_CHUNK]))
+        )
+        for row in (await session.execute(statement)).all():
+            found[row[0]] = tuple(row[1:])
+    return found
+
+
+async def column_by_rowid(
+    session: AsyncSession, rowids: Sequence[int], column: str
+) -> dict[int, Any]:
+    """``column`` of the given cases, by rowid."""
+    ids = func.json_each(bindparam("ids", _json_ids(rowids), unique=True)).table_valued("value")
+    statement = select(ROWID, CASES.c[column]).where(ROWID.in_(select(ids.c.value)))
+    return {row[0]: row[1] for row in await _plain_rows(session, statement)}
+
+
+async def max_rowid(session: AsyncSession) -> int:
+    """The largest case rowid (0 when there are no cases)."""
+    value = (await session.execute(select(func.max(ROWID)).select_from(CASES))).scalar_one()
+    return int(value or 0)
+
+
+async def case_texts_after(session: AsyncSession, rowid: int, *, upto: int) -> Sequence[Any]:
+    """``(rowid, summary, category, subcategory)`` of the cases with rowid in (rowid, upto]."""
+    statement = (
+        select(ROWID, CASES.c.summary, CASES.c.category, CASES.c.subcategory)
+        .where(ROWID.between(rowid + 1, upto))
+        .order_by(ROWID)
+    )
+    return await _plain_rows(session, statement)
+
+
+# -- search analytics -----------------------------------------------------------------------
+
+
+async def popular_searches(
+    session: AsyncSession, *, since: str, limit: int | None
+) -> Sequence[Any]:
+    """Searches since ``since`` grouped by normalised query, most frequent first."""
+    count = func.count()
+    statement = (
+        select(
+            ANALYTICS.c.normalized_query,
+            count.label("search_count"),
+            func.avg(ANALYTICS.c.result_count).label("avg_result_count"),
+            func.avg(ANALYTICS.c.execution_time_ms).label("avg_execution_time_ms"),
+            func.max(ANALYTICS.c.created_at).label("last_searched"),
+        )
+        .where(ANALYTICS.c.created_at >= since)
+        .group_by(ANALYTICS.c.normalized_query)
+        .order_by(count.desc())
+    )
+    if limit is not None:
+        statement = statement.limit(limit)
+    return (await session.execute(statement)).all()
+
+
+async def insert_search(session: AsyncSession, values: dict[str, Any]) -> None:
+    """Store one logged search."""
+    await session.execute(insert(ANALYTICS).values(**values))
