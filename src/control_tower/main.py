@@ -83,8 +83,9 @@ def _lifespan_hooks() -> list[LifespanHook]:
     from control_tower.demo.service import demo_lifespan
     from control_tower.realtime.service import realtime_lifespan
     from control_tower.recompute.service import recompute_lifespan
+    from control_tower.search.text_index import search_index_lifespan
 
-    return [demo_lifespan, realtime_lifespan, recompute_lifespan]
+    return [demo_lifespan, realtime_lifespan, recompute_lifespan, search_index_lifespan]
 
 
 LIFESPAN_HOOKS: list[LifespanHook] = []

@@ -319,15 +319,20 @@ class TestParserProperties:
             assert extract_keywords(keyword) == (keyword,)
 
 
+# Characters Python's Unicode database knows: Node's newer ICU also case-maps scripts
+# added later (e.g. Garay, Unicode 16), which Python 3.11 cannot.
+KNOWN_TEXT = st.text(st.characters(exclude_categories=("Cn",)), max_size=40)
+
+
 class TestJavaScriptSemantics:
     def test_whitespace_is_ecmascript_whitespace(self, js: JsOracle) -> None:
         assert js.ask("spaces") == sorted(ord(char) for char in JS_SPACE_CHARS)
 
-    @given(text=st.text(max_size=40))
+    @given(text=KNOWN_TEXT)
     def test_lowercasing_matches_to_lower_case(self, js: JsOracle, text: str) -> None:
         assert js_lower(text) == js.ask("lower", text=text)
 
-    @given(text=st.text(max_size=40))
+    @given(text=KNOWN_TEXT)
     def test_normalize_matches_lowercase_then_trim(self, js: JsOracle, text: str) -> None:
         assert normalize(text) == js.ask("trim", text=js.ask("lower", text=text))
 

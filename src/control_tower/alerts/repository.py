@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, case, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from control_tower.core.cache import invalidate_on_commit
 from control_tower.core.rows import ALERT, CASE, SHARE, RowShape
 
 alerts = ALERT.table
@@ -165,6 +166,7 @@ async def set_severity(session: AsyncSession, alert_id: str, severity: str, *, n
     await session.execute(
         update(alerts).where(alerts.c.id == alert_id).values(severity=severity, updated_at=now)
     )
+    invalidate_on_commit(session, "alerts")
 
 
 async def insert_share(session: AsyncSession, values: dict[str, Any]) -> None:

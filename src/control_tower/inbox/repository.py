@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, case, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from control_tower.core.cache import invalidate_on_commit
 from control_tower.core.rows import RowShape, table
 
 SHARES = table("shares")
@@ -172,6 +173,7 @@ async def escalate_case(session: AsyncSession, case_id: str, *, now: str, scope:
     result = await session.execute(
         update(CASES).where(condition).values(severity="critical", risk_flag=1, updated_at=now)
     )
+    invalidate_on_commit(session, "cases")
     return int(getattr(result, "rowcount", 0) or 0)
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import and_, func, insert, literal_column, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from control_tower.alerts.generation import AlertCase
+from control_tower.core.cache import invalidate_on_commit
 from control_tower.core.models import RecomputeStatus
 from control_tower.core.rows import table
 
@@ -125,6 +126,7 @@ async def alert_cases(
 async def insert_alerts(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:
     if rows:
         await session.execute(insert(alerts), list(rows))
+        invalidate_on_commit(session, "alerts")
 
 
 async def active_alert_counts(session: AsyncSession) -> dict[str, int]:

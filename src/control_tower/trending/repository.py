@@ -17,6 +17,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from control_tower.core.cache import invalidate_on_commit
 from control_tower.core.rows import table
 from control_tower.trending.analysis import CaseData
 
@@ -87,6 +88,7 @@ async def replace_trending_topics(
     await session.execute(statement)
     if rows:
         await session.execute(insert(trending_topics), list(rows))
+    invalidate_on_commit(session, "trending")
 
 
 def is_sqlite(session: AsyncSession) -> bool:

@@ -14,6 +14,7 @@ from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
+from control_tower.core.cache import invalidate_on_commit
 from control_tower.core.rows import UPLOAD, table
 from control_tower.uploads.models import UploadFingerprint
 
@@ -86,10 +87,12 @@ async def insert_cases(session: AsyncSession, rows: Iterable[tuple[Any, ...]]) -
         if reorder:
             chunk = [tuple(values[i] for i in positions) for values in chunk]
         await connection.exec_driver_sql(compiled.string, chunk)
+    invalidate_on_commit(session, "cases")
 
 
 async def insert_feed_item(session: AsyncSession, values: dict[str, Any]) -> None:
     await session.execute(insert(feed_items).values(values))
+    invalidate_on_commit(session, "feed")
 
 
 async def insert_fingerprint(
