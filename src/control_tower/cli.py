@@ -59,6 +59,15 @@ def cmd_serve(args: argparse.Namespace, settings: Settings) -> int:
 
     if args.workers > 1 and args.reload:
         return _fail("--reload and --workers cannot be combined", 2)
+    if args.workers > 1 and not settings.redis_url:
+        # Each worker would keep its own cache and could serve another worker's stale
+        # answer; without Redis to share invalidations, caching is switched off.
+        os.environ["CACHE_TTL_S"] = "0"
+        print(
+            "control-tower: warning: several workers without REDIS_URL: caching is off, and "
+            "events, rate limits and demo mode are per worker",
+            file=sys.stderr,
+        )
     uvicorn.run(
         "control_tower.main:create_app",
         factory=True,

@@ -245,7 +245,7 @@ class TestController:
         assert task is not None
         await controller.stop()
         assert task.cancelled() or task.done()
-        assert controller.status() == {"enabled": False, "intervalMs": 30000}
+        assert await controller.status() == {"enabled": False, "intervalMs": 30000}
 
 
 class TestLifespan:

@@ -33,7 +33,7 @@ def _truthy(value: Any) -> bool:
 )
 async def get_demo_mode(request: Request, clock: ClockDep) -> JSResponse:
     """Report whether the mock event generator runs, and its base interval."""
-    status = get_controller(request.app).status()
+    status = await get_controller(request.app).status()
     return JSResponse({**status, "timestamp": clock.now_iso()})
 
 
@@ -67,4 +67,5 @@ async def toggle_demo_mode(request: Request, clock: ClockDep, admin: AdminUser) 
         await controller.start(interval if _truthy(interval) else DEFAULT_INTERVAL_MS)
     else:
         await controller.stop()
-    return JSResponse({"success": True, **controller.status(), "timestamp": clock.now_iso()})
+    status = await controller.status()
+    return JSResponse({"success": True, **status, "timestamp": clock.now_iso()})

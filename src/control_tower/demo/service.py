@@ -26,6 +26,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from typing import Any, Final, Literal
 
+import orjson
 import structlog
 from fastapi import FastAPI
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -35,12 +36,15 @@ from control_tower.core.db import Database
 from control_tower.core.events import defer_event
 from control_tower.core.js import js_number, js_round
 from control_tower.core.jsonenc import dumps_str
+from control_tower.core.locks import RedisLock
 from control_tower.core.rows import ALERT, CASE, FEED_ITEM, TRENDING_TOPIC, RowShape
 from control_tower.demo import repository
 
 log = structlog.get_logger("control_tower.demo")
 
 DEFAULT_INTERVAL_MS: Final = 45_000
+LEADER_TTL_MS: Final = 15_000
+RECONCILE_INTERVAL_S: Final = 2.0
 MIN_INTERVAL_MS: Final = 30_000
 MAX_INTERVAL_MS: Final = 60_000
 JITTER_MS: Final = 15_000
@@ -459,6 +463,48 @@ async def save_event(session: AsyncSession, event: GeneratedEvent) -> None:
 # -- the controller -------------------------------------------------------------------------
 
 
+@dataclass(frozen=True, slots=True)
+class SharedState:
+    enabled: bool
+    interval_ms: float | None
+    generation: int
+
+
+class SharedDemo:
+    """Demo mode shared by every worker through Redis.
+
+    The configuration (on/off, interval, and a generation number bumped by every start)
+    lives in a Redis hash; the generator runs on exactly one worker, the holder of a
+    renewed lock. Every worker reconciles periodically and when told that the
+    configuration changed, so a toggle on any worker takes effect everywhere.
+    """
+
+    def __init__(self, redis: Any, namespace: str) -> None:
+        self.redis = redis
+        self.key = f"{namespace}:demo"
+        self.lock = RedisLock(redis, f"{namespace}:demo:leader", ttl_ms=LEADER_TTL_MS)
+
+    async def load(self) -> SharedState:
+        raw = await self.redis.hgetall(self.key)
+        values = {k.decode() if isinstance(k, bytes) else k: v for k, v in raw.items()}
+        interval = orjson.loads(values["interval"]) if "interval" in values else None
+        return SharedState(
+            enabled=values.get("enabled") in (b"1", "1"),
+            interval_ms=DEFAULT_INTERVAL_MS if "interval" not in values else interval,
+            generation=int(values.get("generation", 0)),
+        )
+
+    async def save(self, *, enabled: bool, interval_ms: float | None, bump: bool) -> None:
+        async with self.redis.pipeline(transaction=True) as pipe:
+            pipe.hset(
+                self.key,
+                mapping={"enabled": "1" if enabled else "0", "interval": orjson.dumps(interval_ms)},
+            )
+            if bump:
+                pipe.hincrby(self.key, "generation", 1)
+            await pipe.execute()
+
+
 @dataclass(eq=False)
 class DemoController:
     """The generator's state and its background task (one per app)."""
@@ -471,31 +517,64 @@ class DemoController:
     interval_ms: float | None = DEFAULT_INTERVAL_MS
     enabled: bool = False
     recent: list[EventKind] = field(default_factory=list)
+    shared: SharedDemo | None = None
     _task: asyncio.Task[None] | None = None
     _write: asyncio.Future[None] | None = None
+    _generation: int | None = None
 
     @property
     def running(self) -> bool:
         """Whether the generator is on (``enabled`` with a live timer, as the original had)."""
         return self.enabled and self._task is not None and not self._task.done()
 
-    def status(self) -> dict[str, Any]:
+    async def status(self) -> dict[str, Any]:
+        if self.shared is not None:
+            state = await self.shared.load()
+            return {"enabled": state.enabled, "intervalMs": state.interval_ms}
         return {"enabled": self.running, "intervalMs": self.interval_ms}
 
     async def start(self, interval: Any) -> None:
         """Restart with a base interval (clamped to 30-60 s); the first event is immediate."""
-        await self.stop()
+        if self.shared is not None:
+            await self.shared.save(enabled=True, interval_ms=clamp_interval(interval), bump=True)
+            await self.reconcile()
+            return
+        await self._start_local(clamp_interval(interval))
+
+    async def stop(self) -> None:
+        """Stop generating; the configured interval is kept, like the original."""
+        if self.shared is not None:
+            state = await self.shared.load()
+            await self.shared.save(enabled=False, interval_ms=state.interval_ms, bump=False)
+            await self.reconcile()
+            return
+        await self._stop_local()
+
+    async def reconcile(self) -> None:
+        """Run the generator here if demo mode is on and this worker leads; else don't."""
+        assert self.shared is not None
+        state = await self.shared.load()
+        if state.enabled and await self.shared.lock.acquire():
+            if not self.running or self._generation != state.generation:
+                self._generation = state.generation
+                await self._start_local(state.interval_ms)
+            return
+        if self.running or self._task is not None:
+            await self._stop_local()
+        if not state.enabled:
+            await self.shared.lock.release()
+        self._generation = None
+
+    async def _start_local(self, interval_ms: float | None) -> None:
+        await self._stop_local()
         self.recent = []
-        self.interval_ms = clamp_interval(interval)
+        self.interval_ms = interval_ms
         self.enabled = True
         self._task = asyncio.create_task(self._run(), name="demo-mode-generator")
 
-    async def stop(self) -> None:
-        """Stop generating; the configured interval is kept, like the original.
-
-        A write in progress is allowed to finish (and its events to go out): cancelling it
-        half-way would leave the database driver working for a task that no longer exists.
-        """
+    async def _stop_local(self) -> None:
+        """Stop the local task; a write in progress is allowed to finish (and its events to
+        go out): cancelling it half-way would leave the driver working for a dead task."""
         self.enabled = False
         self.recent = []
         task, self._task = self._task, None
@@ -555,12 +634,42 @@ def get_controller(app: FastAPI) -> DemoController:
     return controller
 
 
+async def _reconcile_forever(controller: DemoController, interval_s: float) -> None:
+    while True:
+        try:
+            await controller.reconcile()
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # Redis briefly unreachable: try again next round
+            log.warning("demo.reconcile_failed", error=repr(exc))
+        await asyncio.sleep(interval_s)
+
+
 @asynccontextmanager
 async def demo_lifespan(app: FastAPI) -> AsyncIterator[None]:
-    """Own the demo generator: created stopped at startup, its task cancelled on shutdown."""
-    controller = DemoController(database=app.state.db, clock=app.state.clock)
+    """Own the demo generator: created stopped at startup, its task cancelled on shutdown.
+
+    With Redis the state is shared and one worker (the lock holder) generates.
+    """
+    redis = getattr(app.state, "redis", None)
+    shared = None
+    if redis is not None:
+        shared = SharedDemo(redis, app.state.settings.redis_namespace)
+    controller = DemoController(database=app.state.db, clock=app.state.clock, shared=shared)
     app.state.demo = controller
+    loop_task = None
+    if shared is not None:
+        loop_task = asyncio.create_task(
+            _reconcile_forever(controller, RECONCILE_INTERVAL_S), name="demo-mode-reconcile"
+        )
     try:
         yield
     finally:
-        await controller.stop()
+        if loop_task is not None:
+            loop_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await loop_task
+        await controller._stop_local()
+        if shared is not None:
+            with contextlib.suppress(Exception):
+                await shared.lock.release()

@@ -18,6 +18,7 @@ completed. Events: ``recompute.status`` (channel ``uploads``) at each status cha
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import random
 import string
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -37,6 +38,7 @@ from control_tower.core.db import Database
 from control_tower.core.errors import Forbidden, NotFound, OriginalFailure
 from control_tower.core.events import defer_event
 from control_tower.core.jsonenc import dumps_str
+from control_tower.core.locks import RedisLock
 from control_tower.core.models import RecomputeStatus
 from control_tower.recompute import repository
 from control_tower.trending import repository as trending_repository
@@ -46,6 +48,8 @@ from control_tower.trending.service import first_or_none
 log = structlog.get_logger("control_tower.recompute")
 
 DEFAULT_WAIT_S = 10.0
+LOCK_TTL_MS = 15_000
+SWEEP_INTERVAL_S = 30.0
 RECOVER_MAX_DELAY_S = 30.0
 TRENDING_WINDOW = "24h"
 TRENDING_LIMIT = 10
@@ -158,13 +162,31 @@ def _status_event(session: AsyncSession, upload_id: str, status: str, **extra: A
     )
 
 
+async def _keep_renewing(lock: RedisLock) -> None:
+    while True:
+        await asyncio.sleep(LOCK_TTL_MS / 3000)
+        await lock.renew()
+
+
 class RecomputeRunner:
     """The recomputes running in this process, owned by the application's lifespan."""
 
-    def __init__(self, database: Database, clock: Clock, *, wait_s: float = DEFAULT_WAIT_S):
+    def __init__(
+        self,
+        database: Database,
+        clock: Clock,
+        *,
+        wait_s: float = DEFAULT_WAIT_S,
+        redis: Any = None,
+        namespace: str = "ct",
+    ):
         self.database = database
         self.clock = clock
         self.wait_s = wait_s
+        # With Redis, a running recompute holds a lock so that other workers' sweeps can
+        # tell a live run from one whose worker died.
+        self.redis = redis
+        self.namespace = namespace
         self.work: RecomputeWork = recompute_upload
         self.tasks: dict[str, asyncio.Task[Outcome]] = {}
         self.recovery: asyncio.Task[None] | None = None
@@ -187,7 +209,25 @@ class RecomputeRunner:
         if self.tasks.get(upload_id) is task:
             del self.tasks[upload_id]
 
+    def _lock(self, upload_id: str) -> RedisLock:
+        return RedisLock(self.redis, f"{self.namespace}:recompute:{upload_id}", ttl_ms=LOCK_TTL_MS)
+
     async def _run(self, upload_id: str, started_ms: int, scope: str | None) -> Outcome:
+        if self.redis is None:
+            return await self._run_unlocked(upload_id, started_ms, scope)
+        lock = self._lock(upload_id)
+        await lock.acquire()
+        keeper = asyncio.create_task(_keep_renewing(lock), name=f"recompute-lock:{upload_id}")
+        try:
+            return await self._run_unlocked(upload_id, started_ms, scope)
+        finally:
+            keeper.cancel()
+            with contextlib.suppress(BaseException):
+                await keeper
+            with contextlib.suppress(Exception):
+                await lock.release()
+
+    async def _run_unlocked(self, upload_id: str, started_ms: int, scope: str | None) -> Outcome:
         try:
             async with self.database.session() as session:
                 generated = await self.work(
@@ -233,10 +273,21 @@ class RecomputeRunner:
         return task.result() if done else None
 
     async def recover(self) -> list[str]:
-        """Mark uploads a crash or restart left ``processing`` as ``failed``."""
+        """Mark uploads a crash or restart left ``processing`` as ``failed``.
+
+        Without Redis this process is the only worker, so every ``processing`` row at
+        startup is dead. With Redis a row is only dead when no worker holds its lock.
+        """
         completed_at = self.clock.now_iso()
         async with self.database.session() as session:
-            stuck = await repository.processing_uploads(session)
+            candidates = await repository.processing_uploads(session)
+            stuck = []
+            for upload_id in candidates:
+                if upload_id in self.tasks:
+                    continue
+                if self.redis is not None and await self._lock(upload_id).held_by_anyone():
+                    continue
+                stuck.append(upload_id)
             for upload_id in stuck:
                 await repository.fail(session, upload_id, completed_at)
                 _status_event(session, upload_id, RecomputeStatus.FAILED.value)
@@ -255,6 +306,17 @@ class RecomputeRunner:
                 log.warning("recompute.recover_failed", error=repr(exc), retry_in_s=delay)
             await asyncio.sleep(delay)
             delay = min(delay * 2, RECOVER_MAX_DELAY_S)
+
+    async def sweep_forever(self, interval_s: float = SWEEP_INTERVAL_S) -> None:
+        """With several workers: keep failing runs whose worker died (lock expired)."""
+        while True:
+            await asyncio.sleep(interval_s)
+            try:
+                await self.recover()
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                log.warning("recompute.sweep_failed", error=repr(exc))
 
     async def shutdown(self) -> None:
         """Cancel running recomputes; each marks its upload failed before it ends."""
@@ -277,12 +339,16 @@ def runner_of(app: FastAPI) -> RecomputeRunner:
 async def recompute_lifespan(app: FastAPI) -> AsyncIterator[None]:
     """Recover recomputes interrupted by a restart; stop background work on shutdown."""
     settings = app.state.settings
+    redis = getattr(app.state, "redis", None)
     runner = RecomputeRunner(
         app.state.db,
         app.state.clock,
         wait_s=settings.recompute_wait_s,
+        redis=redis,
+        namespace=settings.redis_namespace,
     )
     app.state.recompute = runner
+    sweeper = asyncio.create_task(runner.sweep_forever(), name="recompute:sweep") if redis else None
     try:
         await runner.recover()
     except Exception as exc:  # the app still starts; readiness reports the database
@@ -291,6 +357,10 @@ async def recompute_lifespan(app: FastAPI) -> AsyncIterator[None]:
     try:
         yield
     finally:
+        if sweeper is not None:
+            sweeper.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await sweeper
         await runner.shutdown()
 
 
