@@ -208,6 +208,39 @@ def cmd_db_copy(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_announce(args: argparse.Namespace, settings: Settings) -> int:
+    if not settings.redis_url:
+        return _fail(
+            "announce needs REDIS_URL (the workers' shared event stream); without Redis, "
+            "use POST /api/admin/notices on the running service",
+            2,
+        )
+
+    async def run() -> str:
+        import redis.asyncio as aioredis
+
+        from control_tower.core.clock import Clock
+        from control_tower.core.events_redis import RedisEventBus
+        from control_tower.system.service import announce
+
+        client = aioredis.from_url(settings.redis_url or "")
+        bus = RedisEventBus(
+            Clock(settings.clock_start), client, stream=f"{settings.redis_namespace}:events"
+        )
+        try:
+            event = await announce(bus, message=args.message, level=args.level, by="cli")
+        finally:
+            await client.aclose()
+        return event.id
+
+    try:
+        event_id = asyncio.run(run())
+    except Exception as exc:
+        return _fail(f"announce failed: {exc}")
+    print(f"announce: published system notice {event_id}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="control-tower", description="Call Center Intelligence Control Tower API"
@@ -250,6 +283,11 @@ def build_parser() -> argparse.ArgumentParser:
     copy.add_argument("--from", dest="source", required=True, help="source database URL/path")
     copy.add_argument("--to", dest="target", required=True, help="target database URL/path")
     copy.set_defaults(handler=cmd_db_copy)
+
+    notice = commands.add_parser("announce", help="send a system notice to every client")
+    notice.add_argument("--message", required=True)
+    notice.add_argument("--level", choices=["info", "warning", "maintenance"], default="info")
+    notice.set_defaults(handler=cmd_announce)
 
     users = commands.add_parser("users", help="administer users who can log in")
     user_commands = users.add_subparsers(dest="users_command", required=True, metavar="ACTION")

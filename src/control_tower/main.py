@@ -55,6 +55,7 @@ def api_routers() -> list[APIRouter]:
     from control_tower.realtime.router import router as realtime
     from control_tower.recompute.router import router as recompute
     from control_tower.search.router import router as search
+    from control_tower.system.router import router as system
     from control_tower.trending.router import router as trending
     from control_tower.uploads.router import router as uploads
 
@@ -72,6 +73,7 @@ def api_routers() -> list[APIRouter]:
         uploads,
         recompute,
         export,
+        system,
     ]
 
 

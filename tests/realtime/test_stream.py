@@ -66,10 +66,12 @@ def configure(server: LiveServer, **timers: float) -> RealtimeState:
 
 
 @asynccontextmanager
-async def stream(base_url: str, query: str = "") -> AsyncIterator[tuple[httpx.Response, Frames]]:
+async def stream(
+    base_url: str, query: str = "", headers: dict[str, str] | None = None
+) -> AsyncIterator[tuple[httpx.Response, Frames]]:
     async with (
         httpx.AsyncClient(base_url=base_url, timeout=10) as client,
-        client.stream("GET", f"/api/events{query}") as response,
+        client.stream("GET", f"/api/events{query}", headers=headers) as response,
     ):
         yield response, Frames(response)
 
@@ -123,6 +125,22 @@ class TestStream:
         assert list(count["data"]) == ["count", "timestamp"]
         assert count["data"]["count"] == SEED_ACTIVE_ALERTS
         assert count["raw"] == json.dumps(count["data"], separators=(",", ":"))
+
+    async def test_reconnect_with_last_event_id_header_replays(
+        self, live_server: LiveServer
+    ) -> None:
+        # An EventSource reconnects with the header, not the parameter: it is a cursor too.
+        headers = {"last-event-id": "2026-01-15T09:00:00.000Z"}
+        async with stream(live_server.url, headers=headers) as (_, frames):
+            first = await frames.next()
+        assert first["event"] == "new_feed_items"
+        assert len(first["data"]["items"]) == ITEMS_SINCE_9AM
+
+    async def test_the_parameter_wins_over_the_header(self, live_server: LiveServer) -> None:
+        headers = {"last-event-id": "2026-01-15T09:00:00.000Z"}
+        async with stream(live_server.url, "?lastEventId=2030-01-01", headers) as (_, frames):
+            first = await frames.next()
+        assert first["event"] == "alert_count"
 
     async def test_without_a_cursor_only_the_count_comes(self, live_server: LiveServer) -> None:
         async with stream(live_server.url) as (_, frames):

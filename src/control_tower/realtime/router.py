@@ -109,8 +109,9 @@ class EventStreamResponse(Response):
                 "required": False,
                 "description": "Send feed items created after this instant (any date "
                 "`new Date()` accepts; the `id:` of the last event received). Default: now. "
-                "A value that is not a date makes every check send `error`. The "
-                "`Last-Event-ID` header is ignored, as in the original.",
+                "A value that is not a date makes every check send `error`. Without this "
+                "parameter, a reconnecting EventSource's `Last-Event-ID` header (the `id:` "
+                "of the last event it received) is used, so it replays what it missed.",
                 "schema": {"type": "string"},
                 "example": "2026-01-15T09:00:00.000Z",
             }
@@ -125,7 +126,9 @@ async def stream_events(request: Request, viewer: CurrentUser) -> Response:
         database=app.state.db,
         clock=clock,
         state=get_realtime(app),
-        cursor_ms=initial_cursor(first(request, "lastEventId"), clock),
+        cursor_ms=initial_cursor(
+            first(request, "lastEventId") or request.headers.get("last-event-id") or None, clock
+        ),
         scope=viewer.scope,
         bus=getattr(app.state, "bus", None),
     )
