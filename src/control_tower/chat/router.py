@@ -8,12 +8,13 @@ from fastapi import APIRouter, Request
 
 from control_tower.auth.deps import CurrentUser
 from control_tower.chat import service
-from control_tower.chat.schemas import ChatReply, ChatRequest, ErrorBody
+from control_tower.chat.schemas import ChatReply, ChatRequest
 from control_tower.core.body import InvalidBody, field, read_json
 from control_tower.core.deps import ClockDep, SessionDep
 from control_tower.core.errors import BadRequest, OriginalFailure
 from control_tower.core.js import js_truthy
 from control_tower.core.jsonenc import JSResponse
+from control_tower.core.openapi import ErrorBody
 
 router = APIRouter(tags=["chat"])
 

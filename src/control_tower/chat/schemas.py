@@ -97,26 +97,3 @@ class ChatReply(BaseModel):
         default=None,
         description="Only for `apply_filter` when at least one filter was recognised",
     )
-
-
-class ErrorBody(BaseModel):
-    """The project's error shape."""
-
-    model_config = ConfigDict(
-        json_schema_extra={
-            "examples": [
-                {
-                    "error": "Message is required",
-                    "code": "VALIDATION_ERROR",
-                    "timestamp": "2026-01-15T10:05:00.000Z",
-                    "requestId": "5f0c2d8e9a7b4c1d",
-                }
-            ]
-        }
-    )
-
-    error: str
-    code: str
-    details: Any | None = None
-    timestamp: str
-    requestId: str | None = None

@@ -9,9 +9,9 @@ from fastapi import APIRouter, Path, Request
 from control_tower.auth.deps import CurrentUser
 from control_tower.core.deps import SessionDep
 from control_tower.core.jsonenc import JSResponse
+from control_tower.core.openapi import ErrorBody
 from control_tower.recompute import service
 from control_tower.recompute.schemas import (
-    ErrorBody,
     RecomputeAccepted,
     RecomputeAlreadyRunning,
     RecomputeCompleted,

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Literal
 
 from pydantic import BaseModel, Field
+
+from control_tower.core.openapi import ErrorBody
 
 Status = Literal["pending", "processing", "completed", "failed"]
 
@@ -44,16 +46,6 @@ class RecomputeStatus(BaseModel):
     completedAt: str | None = Field(examples=["2026-01-15T10:05:06.287Z"])
     alertsGenerated: int = Field(examples=[3])
     trendingUpdated: bool
-
-
-class ErrorBody(BaseModel):
-    """The project's error shape."""
-
-    error: str = Field(examples=["Upload not found"])
-    code: str = Field(examples=["NOT_FOUND"])
-    details: Any = None
-    timestamp: str = Field(examples=["2026-01-15T10:05:00.000Z"])
-    requestId: str | None = None
 
 
 class RecomputeFailed(ErrorBody):

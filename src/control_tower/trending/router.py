@@ -16,13 +16,13 @@ from control_tower.core.deps import CacheDep, ClockDep, SessionDep, SettingsDep
 from control_tower.core.errors import BadRequest, NotFound
 from control_tower.core.js import js_truthy
 from control_tower.core.jsonenc import JSResponse
+from control_tower.core.openapi import ErrorBody
 from control_tower.core.query import first_or, int_param, js_int
 from control_tower.trending import service
 from control_tower.trending.jsmath import js_string
 from control_tower.trending.schemas import (
     ComputeRequest,
     ComputeResult,
-    ErrorBody,
     PredictionList,
     TopicDetail,
     TopicNotFound,

@@ -110,16 +110,6 @@ class TopicDetail(BaseModel):
     metadata: TopicMetadata
 
 
-class ErrorBody(BaseModel):
-    """The project's error shape."""
-
-    error: str = Field(examples=["Invalid topic: the path segment is not valid percent-encoding"])
-    code: str = Field(examples=["VALIDATION_ERROR"])
-    details: Any = None
-    timestamp: str = Field(examples=["2026-01-15T10:05:00.000Z"])
-    requestId: str | None = None
-
-
 class TopicNotFound(BaseModel):
     error: str = Field(examples=["Topic not found"])
     topic: str = Field(examples=["xyzzy"])

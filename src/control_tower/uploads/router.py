@@ -11,11 +11,11 @@ from control_tower.auth.deps import CurrentUser
 from control_tower.core.deps import ClockDep, SessionDep, SettingsDep
 from control_tower.core.errors import BadRequest, OriginalFailure
 from control_tower.core.jsonenc import JSResponse
+from control_tower.core.openapi import ErrorBody
 from control_tower.core.query import Pagination, first
 from control_tower.uploads import service
 from control_tower.uploads.forms import MalformedForm, read_upload_form
 from control_tower.uploads.schemas import (
-    ErrorBody,
     UploadDetail,
     UploadList,
     UploadRejected,

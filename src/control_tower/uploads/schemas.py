@@ -112,27 +112,6 @@ class UploadRejected(_Wire):
     )
 
 
-class ErrorBody(_Wire):
-    """The project's error shape."""
-
-    error: str
-    code: str
-    details: Any | None = None
-    timestamp: str
-    requestId: str | None = None
-
-    model_config = ConfigDict(
-        json_schema_extra={
-            "example": {
-                "error": "Upload not found",
-                "code": "NOT_FOUND",
-                "timestamp": "2026-01-15T10:05:00.000Z",
-                "requestId": "3f2c1d0e9b8a",
-            }
-        }
-    )
-
-
 _UPLOAD_EXAMPLE: dict[str, Any] = {
     "id": "1768471501132-belnmgy",
     "fileName": "cases-january.csv",
