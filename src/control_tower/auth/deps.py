@@ -131,7 +131,7 @@ async def authenticate(
 CurrentUser = Annotated[Viewer, Depends(authenticate)]
 
 
-def require_admin(viewer: CurrentUser) -> Viewer:
+async def require_admin(viewer: CurrentUser) -> Viewer:
     if not viewer.is_admin:
         raise Forbidden("Only an admin may do this")
     return viewer
