@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import time
 
 os.environ["TZ"] = "UTC"
@@ -20,10 +21,15 @@ from control_tower.auth.deps import Viewer, authenticate  # noqa: E402
 from control_tower.auth.passwords import configure_hasher  # noqa: E402
 from control_tower.core.clock import Clock  # noqa: E402
 from control_tower.core.config import Settings  # noqa: E402
-from control_tower.core.migrate import migrate  # noqa: E402
 from control_tower.main import create_app  # noqa: E402
+from tests.support.databases import (  # noqa: E402
+    ON_POSTGRES,
+    TestDatabase,
+    fresh_database,
+    sqlite_template,
+)
 from tests.support.node import NODE, NodeOracle  # noqa: E402
-from tests.support.paths import CLOCK_START, REFERENCE_DB  # noqa: E402
+from tests.support.paths import CLOCK_START  # noqa: E402
 from tests.support.server import LiveServer, make_settings  # noqa: E402
 
 hypothesis_settings.register_profile("dev", max_examples=100, deadline=None)
@@ -44,17 +50,43 @@ def node() -> Iterator[NodeOracle]:
     oracle.close()
 
 
+def pytest_report_header() -> str:
+    return f"test database: {'postgresql' if ON_POSTGRES else 'sqlite'} (CT_TEST_DATABASE)"
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if not ON_POSTGRES:
+        return
+    for item in items:
+        marker = item.get_closest_marker("sqlite_only")
+        if marker is not None:
+            item.add_marker(pytest.mark.skip(reason=f"SQLite only: {marker.args[0]}"))
+
+
 @pytest.fixture
-def reference_db(tmp_path: Path) -> Path:
-    """A fresh, migrated copy of the original's database."""
-    target = tmp_path / "reference.db"
-    target.write_bytes(REFERENCE_DB.read_bytes())
-    migrate(f"sqlite+aiosqlite:///{target}")
+def reference_db(tmp_path: Path) -> Iterator[TestDatabase]:
+    """A fresh, migrated copy of the original's database (SQLite file or PostgreSQL)."""
+    with fresh_database(tmp_path) as database:
+        yield database
+
+
+@pytest.fixture
+def reference_file(tmp_path: Path) -> Path:
+    """A fresh, migrated SQLite copy of the original's database, whatever the test backend."""
+    target = tmp_path / "reference-file.db"
+    shutil.copy(sqlite_template("reference"), target)
     return target
 
 
 @pytest.fixture
-def settings(reference_db: Path) -> Settings:
+def empty_db(tmp_path: Path) -> Iterator[TestDatabase]:
+    """A fresh, migrated database without rows (SQLite file or PostgreSQL)."""
+    with fresh_database(tmp_path, empty=True) as database:
+        yield database
+
+
+@pytest.fixture
+def settings(reference_db: TestDatabase) -> Settings:
     return make_settings(reference_db)
 
 

@@ -10,14 +10,15 @@ listed deviation must still differ, so the list stays exact.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
 from control_tower.core.clock import Clock
-from control_tower.core.migrate import migrate
 from tests.contract.replay import RecordResult, describe, known_deviations, replay
-from tests.support.paths import CLOCK_START, REFERENCE_DB
+from tests.support.databases import fresh_database
+from tests.support.paths import CLOCK_START
 from tests.support.server import LiveServer, make_settings
 
 READ_GROUPS = [
@@ -49,22 +50,23 @@ READ_GROUPS = [
 MUTATION_SEQUENCES: list[str] = ["mutA"]
 
 
-def fresh_server(tmp: Path) -> LiveServer:
-    database = tmp / "reference.db"
-    database.write_bytes(REFERENCE_DB.read_bytes())
-    migrate(f"sqlite+aiosqlite:///{database}")
-    return LiveServer(make_settings(database), clock=Clock(CLOCK_START))
+@contextmanager
+def fresh_server(tmp: Path) -> Iterator[LiveServer]:
+    """A live server on a fresh, migrated copy of the reference data (the test backend)."""
+    with fresh_database(tmp) as database:
+        server = LiveServer(make_settings(database), clock=Clock(CLOCK_START))
+        server.start()
+        try:
+            yield server
+        finally:
+            server.stop()
 
 
 @pytest.fixture(scope="module")
 def reads_results(tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[RecordResult]]:
     tmp = tmp_path_factory.mktemp("replay-reads")
-    server = fresh_server(tmp)
-    server.start()
-    try:
+    with fresh_server(tmp) as server:
         yield replay(server.url, mode="reads", workdir=tmp)
-    finally:
-        server.stop()
 
 
 def check(results: list[RecordResult]) -> None:
@@ -84,11 +86,7 @@ def test_reads_group_matches_original(reads_results: list[RecordResult], group: 
 
 @pytest.mark.parametrize("sequence", MUTATION_SEQUENCES)
 def test_mutation_sequence_matches_original(tmp_path: Path, sequence: str) -> None:
-    server = fresh_server(tmp_path)
-    server.start()
-    try:
+    with fresh_server(tmp_path) as server:
         results = replay(server.url, mode="mutations", sequence=sequence, workdir=tmp_path)
-    finally:
-        server.stop()
     assert len(results) > 100
     check(results)

@@ -18,16 +18,16 @@ def sqlite_url(path: Path) -> str:
 
 
 class TestCopy:
-    async def test_reference_to_postgres_is_complete(self, reference_db: Path) -> None:
-        settings = make_settings(reference_db)
+    async def test_reference_to_postgres_is_complete(self, reference_file: Path) -> None:
+        settings = make_settings(reference_file)
         with pg_database() as target:
             reports = {
-                r.name: r for r in await copy_database(settings, sqlite_url(reference_db), target)
+                r.name: r for r in await copy_database(settings, sqlite_url(reference_file), target)
             }
             # Copying back verifies the same checksums from the PostgreSQL side.
-            back = reference_db.parent / "back.db"
+            back = reference_file.parent / "back.db"
             again = {r.name: r for r in await copy_database(settings, target, sqlite_url(back))}
-        with sqlite3.connect(reference_db) as connection:
+        with sqlite3.connect(reference_file) as connection:
             for table in ORIGINAL_TABLES:
                 count = connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
                 assert reports[table].rows == count
@@ -35,28 +35,30 @@ class TestCopy:
         assert {n: r.checksum for n, r in reports.items()} == {
             n: r.checksum for n, r in again.items()
         }
-        with sqlite3.connect(reference_db) as a, sqlite3.connect(back) as b:
+        with sqlite3.connect(reference_file) as a, sqlite3.connect(back) as b:
             query = "SELECT * FROM cases ORDER BY id"
             assert a.execute(query).fetchall() == b.execute(query).fetchall()
 
-    async def test_non_empty_target_is_refused(self, reference_db: Path, tmp_path: Path) -> None:
-        settings = make_settings(reference_db)
+    async def test_non_empty_target_is_refused(self, reference_file: Path, tmp_path: Path) -> None:
+        settings = make_settings(reference_file)
         other = tmp_path / "other.db"
-        other.write_bytes(reference_db.read_bytes())
+        other.write_bytes(reference_file.read_bytes())
         with pytest.raises(CopyError, match="already holds rows"):
-            await copy_database(settings, sqlite_url(reference_db), sqlite_url(other))
+            await copy_database(settings, sqlite_url(reference_file), sqlite_url(other))
 
-    async def test_same_database_is_refused(self, reference_db: Path) -> None:
+    async def test_same_database_is_refused(self, reference_file: Path) -> None:
         with pytest.raises(CopyError, match="same database"):
             await copy_database(
-                make_settings(reference_db), sqlite_url(reference_db), sqlite_url(reference_db)
+                make_settings(reference_file),
+                sqlite_url(reference_file),
+                sqlite_url(reference_file),
             )
 
     async def test_row_that_does_not_fit_fails_cleanly(
-        self, reference_db: Path, tmp_path: Path
+        self, reference_file: Path, tmp_path: Path
     ) -> None:
-        with sqlite3.connect(reference_db) as connection:
+        with sqlite3.connect(reference_file) as connection:
             connection.execute("UPDATE cases SET risk_flag = 'yes' WHERE id = 'case-1'")
-        settings = make_settings(reference_db)
+        settings = make_settings(reference_file)
         with pg_database() as target, pytest.raises(CopyError, match="copying cases failed"):
-            await copy_database(settings, sqlite_url(reference_db), target)
+            await copy_database(settings, sqlite_url(reference_file), target)

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import os
-import shutil
 import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
 from itertools import count
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,8 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from control_tower.core.db import Database
 from control_tower.core.jsonenc import dumps_str
-from control_tower.core.migrate import migrate
 from control_tower.core.rows import FEED_ITEM
+from tests.support.databases import TestDatabase
 from tests.support.server import make_settings
 
 _ids = count(1)
@@ -37,18 +35,9 @@ def use_zone(name: str) -> Iterator[None]:
         time.tzset()
 
 
-@pytest.fixture(scope="session")
-def empty_db_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("feed-template") / "empty.db"
-    migrate(f"sqlite+aiosqlite:///{path}")
-    return path
-
-
 @pytest.fixture
-async def session(tmp_path: Path, empty_db_template: Path) -> AsyncIterator[AsyncSession]:
-    target = tmp_path / "feed.db"
-    shutil.copy(empty_db_template, target)
-    database = Database(make_settings(target))
+async def session(empty_db: TestDatabase) -> AsyncIterator[AsyncSession]:
+    database = Database(make_settings(empty_db))
     try:
         async with database.session() as unit_of_work:
             yield unit_of_work

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import os
-import shutil
 import time
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
 from itertools import count
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,8 +14,8 @@ from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from control_tower.core.db import Database
-from control_tower.core.migrate import migrate
 from control_tower.core.rows import ALERT, CASE
+from tests.support.databases import TestDatabase
 from tests.support.server import make_settings
 
 _ids = count(1)
@@ -36,14 +34,7 @@ def use_zone(name: str) -> Iterator[None]:
         time.tzset()
 
 
-@pytest.fixture(scope="session")
-def empty_db_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("pulse-template") / "empty.db"
-    migrate(f"sqlite+aiosqlite:///{path}")
-    return path
-
-
-async def _open(path: Path) -> AsyncIterator[AsyncSession]:
+async def _open(path: TestDatabase) -> AsyncIterator[AsyncSession]:
     database = Database(make_settings(path))
     try:
         async with database.session() as unit_of_work:
@@ -53,16 +44,14 @@ async def _open(path: Path) -> AsyncIterator[AsyncSession]:
 
 
 @pytest.fixture
-async def session(tmp_path: Path, empty_db_template: Path) -> AsyncIterator[AsyncSession]:
+async def session(empty_db: TestDatabase) -> AsyncIterator[AsyncSession]:
     """A unit of work on an empty, migrated database."""
-    target = tmp_path / "pulse.db"
-    shutil.copy(empty_db_template, target)
-    async for unit_of_work in _open(target):
+    async for unit_of_work in _open(empty_db):
         yield unit_of_work
 
 
 @pytest.fixture
-async def reference_session(reference_db: Path) -> AsyncIterator[AsyncSession]:
+async def reference_session(reference_db: TestDatabase) -> AsyncIterator[AsyncSession]:
     """A unit of work on a fresh copy of the original's database."""
     async for unit_of_work in _open(reference_db):
         yield unit_of_work

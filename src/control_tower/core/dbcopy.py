@@ -1,10 +1,11 @@
 """Copy a whole database to another one (``control-tower db copy``), verified.
 
 The target is migrated to the latest schema first and must hold no rows. Every table the
-models know is copied in batches, in the source's insertion order (SQLite rowid order), so
-row-order ties read the same afterwards. Afterwards each table is compared by row count and
-by an order-independent checksum (the sum of per-row SHA-256 values, so collation
-differences between databases do not matter); any difference fails the copy.
+models know is copied in batches, in the source's insertion order (rowid order; on
+PostgreSQL the rowid column of migration 0004), so row-order ties read the same
+afterwards. Afterwards each table is compared by row count and by an order-independent
+checksum (the sum of per-row SHA-256 values, so collation differences between databases do
+not matter); any difference fails the copy.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from control_tower.core.config import Settings
 from control_tower.core.db import create_engine
 from control_tower.core.migrate import migrate
+from control_tower.core.models import ORIGINAL_TABLES
 from control_tower.core.registry import all_tables_metadata
 
 _MODULUS = 2**256
@@ -91,7 +93,8 @@ async def copy_database(
         source_is_sqlite = source.dialect.name == "sqlite"
         for table in tables:
             statement = select(*table.columns)
-            if source_is_sqlite:
+            if source_is_sqlite or table.name in ORIGINAL_TABLES:
+                # PostgreSQL keeps the original tables' row order in a rowid column (0004).
                 statement = statement.order_by(literal_column("rowid"))
             else:
                 statement = statement.order_by(*table.primary_key.columns)

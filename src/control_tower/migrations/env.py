@@ -12,9 +12,11 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from control_tower.core.config import get_settings
+from control_tower.core.models import ORIGINAL_TABLES
 from control_tower.core.registry import all_tables_metadata
 
 config = context.config
+_ROWID_INDEXES = frozenset(f"ix_{name}_rowid" for name in ORIGINAL_TABLES)
 target_metadata = all_tables_metadata()
 
 
@@ -30,7 +32,10 @@ def _include_object(
 ) -> bool:
     # SQLite keeps the UNIQUE of cases.case_number as an unnamed auto-index; the model's
     # unique=True describes the same thing, so reflection noise about it is ignored.
-    return not (type_ == "unique_constraint" and name is None)
+    if type_ == "unique_constraint" and name is None:
+        return False
+    # PostgreSQL's stand-in for SQLite's rowid (migration 0004) is not part of the models.
+    return not (reflected and compare_to is None and name in {"rowid", *_ROWID_INDEXES})
 
 
 def _drop_sqlite_primary_key_nullability(

@@ -1,0 +1,259 @@
+"""The database a test runs on: a SQLite file (default) or PostgreSQL.
+
+``CT_TEST_DATABASE=postgresql`` makes every database-backed fixture a fresh PostgreSQL
+database instead of a SQLite file. The reference data is loaded once per run into a
+template database (copied from ``reference.db`` by ``control-tower db copy``'s code), and
+each test gets ``CREATE DATABASE ... TEMPLATE`` of it, which takes a fraction of a second.
+
+Tests see a database as a ``TestDatabase``: a ``Path`` (SQLite) or a ``PgDatabase`` (a str
+holding its SQLAlchemy URL). ``make_settings`` accepts both; ``connect()`` opens either
+with a small sqlite3-like API for the few checks tests make behind the service's back.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import atexit
+import os
+import re
+import shutil
+import sqlite3
+import tempfile
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import psycopg
+
+from tests.support import pg
+from tests.support.paths import REFERENCE_DB
+
+BACKEND = os.environ.get("CT_TEST_DATABASE", "sqlite").strip().lower() or "sqlite"
+if BACKEND in {"postgres", "pg"}:
+    BACKEND = "postgresql"
+if BACKEND not in {"sqlite", "postgresql"}:
+    raise SystemExit(f"CT_TEST_DATABASE: expected sqlite or postgresql, got {BACKEND!r}")
+ON_POSTGRES = BACKEND == "postgresql"
+
+
+class PgDatabase(str):
+    """A PostgreSQL test database; the string is its SQLAlchemy URL."""
+
+    name: str
+
+    def __new__(cls, name: str) -> PgDatabase:
+        database = super().__new__(cls, pg.async_url(name))
+        database.name = name
+        return database
+
+
+TestDatabase = Path | PgDatabase
+
+
+def sqlite_url(path: Path) -> str:
+    return f"sqlite+aiosqlite:///{path}"
+
+
+def url_of(database: TestDatabase) -> str:
+    return database if isinstance(database, PgDatabase) else sqlite_url(database)
+
+
+# Templates, built on first use, one per kind and process.
+_templates: dict[str, str] = {}
+_templates_lock = threading.Lock()
+
+
+def _in_thread(work: Any) -> Any:
+    """Run ``work()`` (which may start its own event loop) off any running loop."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return work()
+    result: dict[str, Any] = {}
+
+    def target() -> None:
+        try:
+            result["value"] = work()
+        except BaseException as exc:
+            result["error"] = exc
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join()
+    if "error" in result:
+        raise result["error"]
+    return result.get("value")
+
+
+def _build_reference_template() -> str:
+    from control_tower.core.dbcopy import copy_database
+    from control_tower.core.migrate import migrate
+    from tests.support.server import make_settings
+
+    name = pg.create("tpl")
+    with tempfile.TemporaryDirectory() as tmp:
+        source = Path(tmp) / "reference.db"
+        shutil.copy(REFERENCE_DB, source)
+        migrate(sqlite_url(source))
+        _in_thread(
+            lambda: asyncio.run(
+                copy_database(make_settings(source), sqlite_url(source), pg.async_url(name))
+            )
+        )
+    _analyze(name)
+    return name
+
+
+def _build_empty_template() -> str:
+    from control_tower.core.migrate import migrate
+
+    name = pg.create("tpl")
+    migrate(pg.async_url(name))
+    return name
+
+
+def _analyze(name: str) -> None:
+    with psycopg.connect(pg.libpq_dsn(name), autocommit=True) as connection:
+        connection.execute("ANALYZE")
+
+
+_BUILDERS = {"reference": _build_reference_template, "empty": _build_empty_template}
+
+
+def template(kind: str) -> str:
+    """The name of this run's template database of ``kind`` ("reference" or "empty")."""
+    with _templates_lock:
+        if kind not in _templates:
+            if not _templates:
+                pg.drop_orphans()
+                atexit.register(drop_templates)
+            _templates[kind] = _BUILDERS[kind]()
+        return _templates[kind]
+
+
+def drop_templates() -> None:
+    with _templates_lock:
+        for name in _templates.values():
+            pg.drop(name)
+        _templates.clear()
+
+
+_sqlite_templates: dict[str, Path] = {}
+
+
+def sqlite_template(kind: str) -> Path:
+    """This run's migrated SQLite file of ``kind`` ("reference" or "empty"), made once."""
+    from control_tower.core.migrate import migrate
+
+    with _templates_lock:
+        if kind not in _sqlite_templates:
+            directory = Path(tempfile.mkdtemp(prefix="ct-templates-"))
+            atexit.register(shutil.rmtree, directory, True)
+            path = directory / f"{kind}.db"
+            if kind == "reference":
+                shutil.copy(REFERENCE_DB, path)
+            migrate(sqlite_url(path))
+            _sqlite_templates[kind] = path
+        return _sqlite_templates[kind]
+
+
+@contextmanager
+def fresh_database(directory: Path, *, empty: bool = False) -> Iterator[TestDatabase]:
+    """A fresh, migrated database: a copy of the reference data, or ``empty``."""
+    kind = "empty" if empty else "reference"
+    if ON_POSTGRES:
+        name = pg.create("test", template=template(kind))
+        try:
+            yield PgDatabase(name)
+        finally:
+            pg.drop(name)
+        return
+    target = directory / f"{kind}.db"
+    shutil.copy(sqlite_template(kind), target)
+    yield target
+
+
+# A sqlite3-like connection for the checks tests make directly on the database.
+
+_PLACEHOLDER = re.compile(r"\?")
+_INSERT_OR_IGNORE = re.compile(r"^\s*INSERT\s+OR\s+IGNORE\s+", re.IGNORECASE)
+
+
+def _pg_sql(statement: str) -> str:
+    """SQLite's statement text in psycopg's paramstyle (the tests' SQL is portable)."""
+    text = statement.replace("%", "%%")
+    text = _PLACEHOLDER.sub("%s", text)
+    if _INSERT_OR_IGNORE.match(text):
+        text = _INSERT_OR_IGNORE.sub("INSERT ", text) + " ON CONFLICT DO NOTHING"
+    return text
+
+
+class _PgCursor:
+    def __init__(self, cursor: psycopg.Cursor[Any]) -> None:
+        self._cursor = cursor
+        self.rowcount = cursor.rowcount
+
+    def fetchone(self) -> Any:
+        return self._cursor.fetchone() if self._cursor.description else None
+
+    def fetchall(self) -> list[Any]:
+        return self._cursor.fetchall() if self._cursor.description else []
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self.fetchall())
+
+
+class PgConnection:
+    """psycopg with sqlite3's ``?`` placeholders; each statement commits at once."""
+
+    def __init__(self, database: PgDatabase, *, dict_rows: bool = False) -> None:
+        from psycopg.rows import dict_row, tuple_row
+
+        self._connection = psycopg.connect(
+            pg.libpq_dsn(database.name),
+            autocommit=True,
+            row_factory=dict_row if dict_rows else tuple_row,  # type: ignore[arg-type]
+        )
+
+    def execute(self, statement: str, parameters: Sequence[Any] = ()) -> _PgCursor:
+        cursor = self._connection.cursor()
+        cursor.execute(_pg_sql(statement), tuple(parameters) or None)  # type: ignore[arg-type]
+        return _PgCursor(cursor)
+
+    def executemany(self, statement: str, rows: Sequence[Sequence[Any]]) -> None:
+        with self._connection.cursor() as cursor:
+            cursor.executemany(_pg_sql(statement), [tuple(row) for row in rows])  # type: ignore[arg-type]
+
+    def close(self) -> None:
+        self._connection.close()
+
+    def __enter__(self) -> PgConnection:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+@contextmanager
+def connect(database: TestDatabase, *, dict_rows: bool = False) -> Iterator[Any]:
+    """Open ``database`` (committing on success, like ``with sqlite3.connect(...)``)."""
+    if isinstance(database, PgDatabase):
+        with PgConnection(database, dict_rows=dict_rows) as connection:
+            yield connection
+        return
+    connection = sqlite3.connect(database)
+    if dict_rows:
+        connection.row_factory = sqlite3.Row
+    try:
+        with connection:
+            yield connection
+    finally:
+        connection.close()
+
+
+def query(database: TestDatabase, statement: str, *parameters: Any) -> list[tuple[Any, ...]]:
+    """The rows of one statement (committed) as tuples."""
+    with connect(database) as connection:
+        return [tuple(row) for row in connection.execute(statement, parameters).fetchall()]
