@@ -102,7 +102,7 @@ def _build_reference_template() -> str:
                 copy_database(make_settings(source), sqlite_url(source), pg.async_url(name))
             )
         )
-    _analyze(name)
+    _prepare_resets(name)
     return name
 
 
@@ -111,12 +111,76 @@ def _build_empty_template() -> str:
 
     name = pg.create("tpl")
     migrate(pg.async_url(name))
+    _prepare_resets(name)
     return name
 
 
-def _analyze(name: str) -> None:
+# A test database is reused by later tests once it is back to its template's rows. A
+# statement trigger on every table counts writes on a sequence (no locks, so concurrent
+# writers behave as without it); only a database that was written to is reset: the rows
+# of each table are replaced by the pristine copy kept in the ``ct_pristine`` schema and
+# the identity sequences set back, about a tenth of what a new database costs.
+_PRISTINE = "ct_pristine"
+
+
+def _tables(connection: psycopg.Connection[Any]) -> list[str]:
+    rows = connection.execute(
+        "SELECT tablename FROM pg_tables WHERE schemaname = 'public' "
+        "AND tablename <> 'alembic_version' ORDER BY tablename"
+    )
+    return [row[0] for row in rows]
+
+
+def _prepare_resets(name: str) -> None:
     with psycopg.connect(pg.libpq_dsn(name), autocommit=True) as connection:
+        tables = _tables(connection)
+        connection.execute(f"CREATE SCHEMA {_PRISTINE}")
+        connection.execute(f"CREATE SEQUENCE {_PRISTINE}.writes")
+        connection.execute(
+            f"CREATE FUNCTION {_PRISTINE}.count_write() RETURNS trigger LANGUAGE plpgsql AS "
+            f"$$ BEGIN PERFORM nextval('{_PRISTINE}.writes'); RETURN NULL; END $$"
+        )
+        for table in tables:
+            connection.execute(
+                f'CREATE TABLE {_PRISTINE}."{table}" AS SELECT * FROM public."{table}"'
+            )
+            connection.execute(
+                f"CREATE TRIGGER ct_count_writes AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE "
+                f'ON public."{table}" FOR EACH STATEMENT EXECUTE FUNCTION {_PRISTINE}.count_write()'
+            )
+        connection.execute(
+            f"CREATE TABLE {_PRISTINE}.sequences AS SELECT schemaname, sequencename, "
+            "last_value FROM pg_sequences WHERE schemaname = 'public'"
+        )
         connection.execute("ANALYZE")
+
+
+def _reset(name: str) -> None:
+    """Put the rows of database ``name`` back to its template's, if anything was written."""
+    with psycopg.connect(pg.libpq_dsn(name), autocommit=True) as connection:
+        connection.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        (written,) = connection.execute(f"SELECT is_called FROM {_PRISTINE}.writes").fetchone() or (
+            True,
+        )
+        if not written:
+            return
+        tables = _tables(connection)
+        with connection.transaction():
+            for table in tables:
+                connection.execute(f'DELETE FROM public."{table}"')
+            for table in tables:
+                connection.execute(
+                    f'INSERT INTO public."{table}" OVERRIDING SYSTEM VALUE '
+                    f'SELECT * FROM {_PRISTINE}."{table}"'
+                )
+            connection.execute(
+                f"SELECT setval(format('%I.%I', schemaname, sequencename), "
+                f"coalesce(last_value, 1), last_value IS NOT NULL) FROM {_PRISTINE}.sequences"
+            )
+            connection.execute(f"SELECT setval('{_PRISTINE}.writes', 1, false)")
 
 
 _BUILDERS = {"reference": _build_reference_template, "empty": _build_empty_template}
@@ -128,16 +192,45 @@ def template(kind: str) -> str:
         if kind not in _templates:
             if not _templates:
                 pg.drop_orphans()
-                atexit.register(drop_templates)
+                atexit.register(drop_all)
             _templates[kind] = _BUILDERS[kind]()
         return _templates[kind]
 
 
-def drop_templates() -> None:
+_free: dict[str, list[str]] = {"reference": [], "empty": []}
+_made: list[str] = []
+
+
+def _acquire(kind: str) -> str:
     with _templates_lock:
-        for name in _templates.values():
+        if _free[kind]:
+            return _free[kind].pop()
+    name = pg.create("test", template=template(kind))
+    with _templates_lock:
+        _made.append(name)
+    return name
+
+
+def _release(kind: str, name: str) -> None:
+    try:
+        _reset(name)
+    except Exception:
+        pg.drop(name)
+        with _templates_lock:
+            _made.remove(name)
+        raise
+    with _templates_lock:
+        _free[kind].append(name)
+
+
+def drop_all() -> None:
+    with _templates_lock:
+        for name in [*_made, *_templates.values()]:
             pg.drop(name)
+        _made.clear()
         _templates.clear()
+        for names in _free.values():
+            names.clear()
 
 
 _sqlite_templates: dict[str, Path] = {}
@@ -164,11 +257,11 @@ def fresh_database(directory: Path, *, empty: bool = False) -> Iterator[TestData
     """A fresh, migrated database: a copy of the reference data, or ``empty``."""
     kind = "empty" if empty else "reference"
     if ON_POSTGRES:
-        name = pg.create("test", template=template(kind))
+        name = _acquire(kind)
         try:
             yield PgDatabase(name)
         finally:
-            pg.drop(name)
+            _release(kind, name)
         return
     target = directory / f"{kind}.db"
     shutil.copy(sqlite_template(kind), target)
