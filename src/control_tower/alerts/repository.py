@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from control_tower.core.cache import invalidate_on_commit
 from control_tower.core.rows import ALERT, CASE, SHARE, RowShape
+from control_tower.core.sqlcompat import sqlite_ties
 
 alerts = ALERT.table
 cases = CASE.table
@@ -95,7 +96,18 @@ async def list_alerts(
         raise ValueError(f"cannot sort alerts by {sort_column!r}")
     column = alerts.c[sort_column]
     statement = _where(select(*ALERT.columns), _filter_conditions(filters, scope))
-    statement = statement.order_by(column.asc() if ascending else column.desc())
+    ties = sqlite_ties(
+        session,
+        alerts,
+        sort=sort_column,
+        descending=not ascending,
+        equal=[
+            name
+            for name in ("type", "severity", "status", "business_unit")
+            if getattr(filters, name) is not None
+        ],
+    )
+    statement = statement.order_by(column.asc() if ascending else column.desc(), *ties)
     if limit is not None:
         statement = statement.limit(limit)
     if offset:
@@ -153,9 +165,23 @@ async def sample_cases(
         conditions.append(cases.c.severity.in_(severities))
     if scope is not None:
         conditions.append(cases.c.business_unit == scope)
+    ties = sqlite_ties(
+        session,
+        cases,
+        sort="created_at",
+        descending=True,
+        equal=[
+            name
+            for name, value in (("business_unit", business_unit or scope), ("category", category))
+            if value is not None
+        ]
+        + (["severity"] if severities is not None and len(severities) == 1 else []),
+        listed=["severity"] if severities is not None and len(severities) > 1 else [],
+        ranged=["created_at"],
+    )
     statement = (
         _where(select(*SAMPLE_CASE.columns), conditions)
-        .order_by(cases.c.created_at.desc())
+        .order_by(cases.c.created_at.desc(), *ties)
         .limit(limit)
     )
     return SAMPLE_CASE.many((await session.execute(statement)).all())

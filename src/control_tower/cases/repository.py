@@ -1,7 +1,8 @@
 """Every SQL statement of the cases feature.
 
 The list issues the original's WHERE terms in the original's order and a single ORDER BY
-key without a tie-breaker, so SQLite breaks ties exactly as it did for the original.
+key without a tie-breaker, so SQLite breaks ties exactly as it did for the original; on
+PostgreSQL ``sqlite_ties`` adds the tie-breaker SQLite implied.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from sqlalchemy import ColumnElement, Select, and_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from control_tower.core.rows import CASE
+from control_tower.core.sqlcompat import like, sqlite_ties
 
 cases = CASE.table
 
@@ -42,7 +44,9 @@ def case_scope(scope: str | None) -> list[ColumnElement[bool]]:
     return [cases.c.business_unit == scope]
 
 
-def _filter_conditions(filters: CaseFilters, scope: str | None) -> list[ColumnElement[bool]]:
+def _filter_conditions(
+    session: AsyncSession, filters: CaseFilters, scope: str | None
+) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
     if filters.business_unit is not None:
         conditions.append(cases.c.business_unit == filters.business_unit)
@@ -60,7 +64,7 @@ def _filter_conditions(filters: CaseFilters, scope: str | None) -> list[ColumnEl
         conditions.append(cases.c.created_at <= filters.end_date)
     if filters.search is not None:
         # The original bound '%' + search + '%' without escaping: % and _ stay wildcards.
-        conditions.append(cases.c.summary.like(f"%{filters.search}%"))
+        conditions.append(like(session, cases.c.summary, f"%{filters.search}%"))
     if filters.upload_id is not None:
         conditions.append(cases.c.upload_id == filters.upload_id)
     conditions.extend(case_scope(scope))
@@ -87,8 +91,26 @@ async def list_cases(
     if sort_column not in SORTABLE_COLUMNS:
         raise ValueError(f"cannot sort cases by {sort_column!r}")
     column = cases.c[sort_column]
-    statement = _where(select(*CASE.columns), _filter_conditions(filters, scope))
-    statement = statement.order_by(column.asc() if ascending else column.desc())
+    statement = _where(select(*CASE.columns), _filter_conditions(session, filters, scope))
+    ties = sqlite_ties(
+        session,
+        cases,
+        sort=sort_column,
+        descending=not ascending,
+        equal=[
+            name
+            for name, value in (
+                ("business_unit", filters.business_unit or scope),
+                ("channel", filters.channel),
+                ("category", filters.category),
+                ("severity", filters.severity),
+                ("status", filters.status),
+            )
+            if value is not None
+        ],
+        ranged=["created_at"] if filters.start_date or filters.end_date else [],
+    )
+    statement = statement.order_by(column.asc() if ascending else column.desc(), *ties)
     if limit is not None:
         statement = statement.limit(limit)
     if offset:
@@ -98,7 +120,9 @@ async def list_cases(
 
 async def count_cases(session: AsyncSession, *, filters: CaseFilters, scope: str | None) -> int:
     """How many cases match the list filters."""
-    statement = _where(select(func.count()).select_from(cases), _filter_conditions(filters, scope))
+    statement = _where(
+        select(func.count()).select_from(cases), _filter_conditions(session, filters, scope)
+    )
     return int((await session.execute(statement)).scalar_one())
 
 

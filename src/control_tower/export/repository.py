@@ -11,6 +11,7 @@ from sqlalchemy import ColumnElement, Select, and_, func, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from control_tower.core.models import Case
+from control_tower.core.sqlcompat import like, sqlite_ties
 
 cases = Case.__table__
 
@@ -31,13 +32,6 @@ class ExportQuery:
     limit: int = 10_000
 
 
-def _contains(column: Any, pattern: str, dialect: str) -> ColumnElement[bool]:
-    # SQLite's LIKE ignores ASCII case, as the original relied on; PostgreSQL needs ILIKE.
-    if dialect == "sqlite":
-        return column.like(pattern)  # type: ignore[no-any-return]
-    return column.ilike(pattern)  # type: ignore[no-any-return]
-
-
 def _conditions(query: ExportQuery, dialect: str) -> list[ColumnElement[bool]]:
     """The WHERE terms in the original's order (drizzle ANDs them as listed)."""
     conditions: list[ColumnElement[bool]] = []
@@ -55,9 +49,9 @@ def _conditions(query: ExportQuery, dialect: str) -> list[ColumnElement[bool]]:
         pattern = f"%{query.search}%"
         conditions.append(
             or_(
-                _contains(cases.c.case_number, pattern, dialect),
-                _contains(cases.c.summary, pattern, dialect),
-                _contains(cases.c.customer_name, pattern, dialect),
+                like(dialect, cases.c.case_number, pattern),
+                like(dialect, cases.c.summary, pattern),
+                like(dialect, cases.c.customer_name, pattern),
             )
         )
     if query.date_from:
@@ -76,7 +70,25 @@ def _filtered(statement: Select[Any], query: ExportQuery, dialect: str) -> Selec
 
 def export_statement(query: ExportQuery, dialect: str) -> Select[Any]:
     """``SELECT * FROM cases WHERE ... ORDER BY created_at DESC LIMIT n``, as the original."""
-    statement = select(cases).order_by(cases.c.created_at.desc()).limit(query.limit)
+    ties = sqlite_ties(
+        dialect,
+        cases,
+        sort="created_at",
+        descending=True,
+        equal=[
+            name
+            for name, value in (
+                ("business_unit", query.business_unit or query.scope),
+                ("channel", query.channel),
+                ("status", query.status),
+                ("severity", query.severity),
+                ("category", query.category),
+            )
+            if value
+        ],
+        ranged=["created_at"] if query.date_from or query.date_to else [],
+    )
+    statement = select(cases).order_by(cases.c.created_at.desc(), *ties).limit(query.limit)
     return _filtered(statement, query, dialect)
 
 

@@ -10,12 +10,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from control_tower.core.jsonenc import dumps_str
 from control_tower.core.rows import FEED_ITEM
+from control_tower.core.sqlcompat import contains, like, sqlite_ties
 
 FEED = FEED_ITEM.table
 _BUSINESS_UNIT_KEY = '"businessUnit":'
 
 
 def feed_conditions(
+    session: AsyncSession,
     *,
     item_type: str | None,
     created_since: str,
@@ -33,25 +35,25 @@ def feed_conditions(
         conditions.append(FEED.c.type == item_type)
     conditions.append(FEED.c.created_at >= created_since)
     if bu is not None:
-        conditions.append(FEED.c["metadata"].like(f'%"businessUnit":"{bu}"%'))
+        conditions.append(like(session, FEED.c["metadata"], f'%"businessUnit":"{bu}"%'))
     if channel is not None:
-        conditions.append(FEED.c["metadata"].like(f'%"channel":"{channel}"%'))
+        conditions.append(like(session, FEED.c["metadata"], f'%"channel":"{channel}"%'))
     if scope is not None:
-        conditions.append(visible_to_unit(scope))
+        conditions.append(visible_to_unit(session, scope))
     return conditions
 
 
-def visible_to_unit(scope: str) -> ColumnElement[bool]:
+def visible_to_unit(session: AsyncSession, scope: str) -> ColumnElement[bool]:
     """Metadata names no business unit at all, or names ``scope`` (as compact JSON).
 
     A substring test on the stored text, like the ``bu`` filter, but with ``scope``'s
-    wildcards escaped; on SQLite it ignores ASCII case, as ``LIKE`` does.
+    wildcards escaped; it ignores ASCII case, as SQLite's ``LIKE`` does.
     """
     metadata = FEED.c["metadata"]
     return or_(
         metadata.is_(None),
-        not_(metadata.contains(_BUSINESS_UNIT_KEY, autoescape=True)),
-        metadata.contains(_BUSINESS_UNIT_KEY + dumps_str(scope), autoescape=True),
+        not_(contains(session, metadata, _BUSINESS_UNIT_KEY)),
+        contains(session, metadata, _BUSINESS_UNIT_KEY + dumps_str(scope)),
     )
 
 
@@ -63,10 +65,12 @@ async def select_feed_items(
     offset: int,
 ) -> Sequence[Row[Any]]:
     """One page ordered by priority, then creation time, newest first (no tie-breaker)."""
+    # SQLite walks the type or created_at index (both always filter), then sorts.
+    ties = sqlite_ties(session, FEED, equal=["type"])
     statement = (
         select(*FEED_ITEM.columns)
         .where(and_(*conditions))
-        .order_by(FEED.c.priority.desc(), FEED.c.created_at.desc())
+        .order_by(FEED.c.priority.desc(), FEED.c.created_at.desc(), *ties)
     )
     if limit is not None:
         statement = statement.limit(limit)

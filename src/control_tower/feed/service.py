@@ -54,6 +54,7 @@ async def list_feed(
     """
     pagination.check()
     conditions = repository.feed_conditions(
+        session,
         item_type=filters.item_type,
         created_since=iso_from_ms(window_start_ms(filters.date_range, now_ms)),
         bu=filters.bu,

@@ -9,14 +9,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from control_tower.core.jsonenc import dumps_str
 from control_tower.core.rows import FEED_ITEM, table
+from control_tower.core.sqlcompat import contains, sqlite_ties
 
 FEED_ITEMS = table("feed_items")
 ALERTS = table("alerts")
 
 
-def _feed_scope(scope: str) -> ColumnElement[bool]:
+def _feed_scope(session: AsyncSession, scope: str) -> ColumnElement[bool]:
     # Feed items carry their business unit only inside the metadata JSON text.
-    return FEED_ITEMS.c.metadata.contains(f'"businessUnit":{dumps_str(scope)}', autoescape=True)
+    return contains(session, FEED_ITEMS.c.metadata, f'"businessUnit":{dumps_str(scope)}')
 
 
 async def feed_items_after(
@@ -25,11 +26,14 @@ async def feed_items_after(
     """Feed items created after ``cursor`` (text comparison), newest first."""
     condition: ColumnElement[bool] = FEED_ITEMS.c.created_at > cursor
     if scope is not None:
-        condition = condition & _feed_scope(scope)
+        condition = condition & _feed_scope(session, scope)
+    ties = sqlite_ties(
+        session, FEED_ITEMS, sort="created_at", descending=True, ranged=["created_at"]
+    )
     result = await session.execute(
         select(*FEED_ITEM.columns)
         .where(condition)
-        .order_by(FEED_ITEMS.c.created_at.desc())
+        .order_by(FEED_ITEMS.c.created_at.desc(), *ties)
         .limit(limit)
     )
     return FEED_ITEM.many(result.all())
