@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from control_tower.core.cache import invalidate_on_commit
 from control_tower.core.rows import ALERT, CASE, SHARE, RowShape
-from control_tower.core.sqlcompat import sqlite_ties
+from control_tower.core.sqlcompat import sqlite_order
 
 alerts = ALERT.table
 cases = CASE.table
@@ -96,23 +96,12 @@ async def list_alerts(
         raise ValueError(f"cannot sort alerts by {sort_column!r}")
     column = alerts.c[sort_column]
     statement = _where(select(*ALERT.columns), _filter_conditions(filters, scope))
-    ties = sqlite_ties(
-        session,
-        alerts,
-        sort=sort_column,
-        descending=not ascending,
-        equal=[
-            name
-            for name in ("type", "severity", "status", "business_unit")
-            if getattr(filters, name) is not None
-        ],
-    )
-    statement = statement.order_by(column.asc() if ascending else column.desc(), *ties)
+    statement = statement.order_by(column.asc() if ascending else column.desc())
     if limit is not None:
         statement = statement.limit(limit)
     if offset:
         statement = statement.offset(offset)
-    result = await session.execute(statement)
+    result = await session.execute(sqlite_order(session, statement, alerts))
     return ALERT.many(result.all())
 
 
@@ -165,25 +154,12 @@ async def sample_cases(
         conditions.append(cases.c.severity.in_(severities))
     if scope is not None:
         conditions.append(cases.c.business_unit == scope)
-    ties = sqlite_ties(
-        session,
-        cases,
-        sort="created_at",
-        descending=True,
-        equal=[
-            name
-            for name, value in (("business_unit", business_unit or scope), ("category", category))
-            if value is not None
-        ]
-        + (["severity"] if severities is not None and len(severities) == 1 else []),
-        listed=["severity"] if severities is not None and len(severities) > 1 else [],
-        ranged=["created_at"],
-    )
     statement = (
         _where(select(*SAMPLE_CASE.columns), conditions)
-        .order_by(cases.c.created_at.desc(), *ties)
+        .order_by(cases.c.created_at.desc())
         .limit(limit)
     )
+    statement = sqlite_order(session, statement, cases)
     return SAMPLE_CASE.many((await session.execute(statement)).all())
 
 

@@ -2,7 +2,7 @@
 
 The list issues the original's WHERE terms in the original's order and a single ORDER BY
 key without a tie-breaker, so SQLite breaks ties exactly as it did for the original; on
-PostgreSQL ``sqlite_ties`` adds the tie-breaker SQLite implied.
+PostgreSQL ``sqlite_order`` adds the tie-breaker SQLite implied.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from sqlalchemy import ColumnElement, Select, and_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from control_tower.core.rows import CASE
-from control_tower.core.sqlcompat import like, sqlite_ties
+from control_tower.core.sqlcompat import like, sqlite_order
 
 cases = CASE.table
 
@@ -92,30 +92,12 @@ async def list_cases(
         raise ValueError(f"cannot sort cases by {sort_column!r}")
     column = cases.c[sort_column]
     statement = _where(select(*CASE.columns), _filter_conditions(session, filters, scope))
-    ties = sqlite_ties(
-        session,
-        cases,
-        sort=sort_column,
-        descending=not ascending,
-        equal=[
-            name
-            for name, value in (
-                ("business_unit", filters.business_unit or scope),
-                ("channel", filters.channel),
-                ("category", filters.category),
-                ("severity", filters.severity),
-                ("status", filters.status),
-            )
-            if value is not None
-        ],
-        ranged=["created_at"] if filters.start_date or filters.end_date else [],
-    )
-    statement = statement.order_by(column.asc() if ascending else column.desc(), *ties)
+    statement = statement.order_by(column.asc() if ascending else column.desc())
     if limit is not None:
         statement = statement.limit(limit)
     if offset:
         statement = statement.offset(offset)
-    return CASE.many((await session.execute(statement)).all())
+    return CASE.many((await session.execute(sqlite_order(session, statement, cases))).all())
 
 
 async def count_cases(session: AsyncSession, *, filters: CaseFilters, scope: str | None) -> int:

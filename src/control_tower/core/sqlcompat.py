@@ -1,28 +1,44 @@
 """SQL that must mean on PostgreSQL what it meant on the original's SQLite.
 
-Every backend-specific piece of SQL lives here, so repositories state the original's query
+Every backend-specific piece of SQL lives here; repositories state the original's query
 once and call these helpers where SQLite's semantics differ from PostgreSQL's:
 
-* ``LIKE`` is case-insensitive for ASCII letters only on SQLite and has no escape character;
-* ties in ``ORDER BY`` come out in the order SQLite walked the rows: the ``rowid`` (table
-  scan, or an index on a WHERE term, ascending), or the rowid in the sort's direction when
-  SQLite walked the sort column's own index. PostgreSQL has a ``rowid`` column for this
-  (migration 0004) and gets the tie-breaker SQLite implied; on SQLite nothing is added;
-* text compares by bytes (the models give PostgreSQL text columns the "C" collation).
+* ``LIKE`` ignores the case of ASCII letters only and has no escape character on SQLite
+  (``like``, ``contains``);
+* text compares by its bytes (the models give PostgreSQL text columns the "C" collation);
+* rows that tie in ``ORDER BY``, or a query without one, come in the order SQLite walked
+  them (``sqlite_order``). PostgreSQL keeps an explicit ``rowid`` (migration 0004) and
+  gets the ORDER BY keys that reproduce that walk; SQLite gets nothing added.
+
+Which walk SQLite chose is not guessed: an empty in-memory SQLite database with the
+original's schema plans the statement (``EXPLAIN QUERY PLAN``). The original's database
+has no planner statistics, so the plan depends only on the schema and the statement, and
+the empty database plans exactly as the original's did.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
+import importlib
+import re
+import sqlite3
+import threading
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Integer, Table, func, literal_column
+from sqlalchemy import ColumnElement, Integer, Select, Table, func, literal_column
+from sqlalchemy.dialects import sqlite as sqlite_dialect
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.sql.elements import UnaryExpression
+from sqlalchemy.sql.operators import desc_op
 
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
+Executor = AsyncSession | AsyncConnection | str
+SelectT = TypeVar("SelectT", bound=Select[Any])
 
-def dialect_of(executor: AsyncSession | AsyncConnection | str) -> str:
+
+def dialect_of(executor: Executor) -> str:
     """The dialect name of a session, a connection, or a name given as is."""
     if isinstance(executor, str):
         return executor
@@ -31,29 +47,25 @@ def dialect_of(executor: AsyncSession | AsyncConnection | str) -> str:
     return executor.dialect.name
 
 
-def is_sqlite(executor: AsyncSession | AsyncConnection | str) -> bool:
+def is_sqlite(executor: Executor) -> bool:
     return dialect_of(executor) == "sqlite"
 
 
-def like(
-    executor: AsyncSession | AsyncConnection | str, column: Any, pattern: str
-) -> ColumnElement[bool]:
+def like(executor: Executor, column: Any, pattern: str) -> ColumnElement[bool]:
     """``column LIKE pattern`` with SQLite's meaning: ASCII case-insensitive, no escapes."""
     if is_sqlite(executor):
         return column.like(pattern)  # type: ignore[no-any-return]
     folded = func.lower(column.collate("C"))  # "C": only A-Z are folded, as on SQLite
-    return folded.like(pattern.translate(_ASCII_LOWER), escape="")  # type: ignore[no-any-return]
+    return folded.like(pattern.translate(_ASCII_LOWER), escape="")
 
 
-def contains(
-    executor: AsyncSession | AsyncConnection | str, column: Any, text: str
-) -> ColumnElement[bool]:
-    """``column`` holds ``text`` (wildcards in it escaped), ASCII case-insensitive as on SQLite."""
+def contains(executor: Executor, column: Any, text: str) -> ColumnElement[bool]:
+    """``column`` holds ``text`` (its wildcards escaped), ASCII case-insensitive as on SQLite."""
     if is_sqlite(executor):
         return column.contains(text, autoescape=True)  # type: ignore[no-any-return]
     escaped = text.replace("/", "//").replace("%", "/%").replace("_", "/_")
     folded = func.lower(column.collate("C"))
-    return folded.like(f"%{escaped.translate(_ASCII_LOWER)}%", escape="/")  # type: ignore[no-any-return]
+    return folded.like(f"%{escaped.translate(_ASCII_LOWER)}%", escape="/")
 
 
 def rowid(table: Table) -> ColumnElement[int]:
@@ -61,48 +73,121 @@ def rowid(table: Table) -> ColumnElement[int]:
     return literal_column(f"{table.name}.rowid", Integer)
 
 
-def indexed(table: Table, column_name: str) -> bool:
-    """Whether ``column_name`` leads one of the table's indexes (SQLite may walk it)."""
-    return any(
-        next(iter(index.columns)).name == column_name
-        for index in table.indexes
-        if len(index.columns) > 0
+# -- SQLite's walk ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Walk:
+    """How SQLite reads one table for a statement.
+
+    ``columns``: the index columns walked (in key order, then rowid); empty for a table
+    scan (rowid order). ``backwards``: the walk runs from the last key to the first.
+    """
+
+    columns: tuple[str, ...]
+    backwards: bool
+
+
+_STEP = re.compile(
+    r"^(?P<kind>SCAN|SEARCH) (?P<table>\w+)"
+    r"(?: USING (?:COVERING )?INDEX (?P<index>\w+))?"
+    r"(?: USING INTEGER PRIMARY KEY)?"
+    r"(?: \((?P<terms>.*)\))?$"
+)
+
+
+class _Planner:
+    """An empty in-memory SQLite database with the original's schema."""
+
+    def __init__(self) -> None:
+        baseline = importlib.import_module("control_tower.migrations.versions.0001_baseline")
+        self._connection = sqlite3.connect(":memory:", check_same_thread=False)
+        # PostgreSQL statements name the "C" collation; SQLite's BINARY is the same order.
+        self._connection.create_collation("C", lambda a, b: (a > b) - (a < b))
+        for statement in baseline.ORIGINAL_SQLITE_DDL:
+            self._connection.execute(statement)
+        self._index_columns: dict[str, tuple[str, ...]] = {}
+        for (name,) in self._connection.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'index'"
+        ).fetchall():
+            info = self._connection.execute(f"PRAGMA index_info('{name}')").fetchall()
+            self._index_columns[name] = tuple(row[2] for row in info)
+        self._lock = threading.Lock()
+
+    def plan(self, sql: str, parameters: tuple[Any, ...]) -> list[str]:
+        with self._lock:
+            rows = self._connection.execute("EXPLAIN QUERY PLAN " + sql, parameters).fetchall()
+        return [str(row[3]) for row in rows]
+
+    def index_columns(self, name: str) -> tuple[str, ...]:
+        return self._index_columns.get(name, ())
+
+
+@lru_cache(maxsize=1)
+def _planner() -> _Planner:
+    return _Planner()
+
+
+_EQUAL_TERM = re.compile(r"(\w+)=\?")
+
+OrderKeys = tuple[tuple[str | None, bool], ...]
+
+
+@lru_cache(maxsize=512)
+def _walk(sql: str, parameters: tuple[Any, ...], table: str, order: OrderKeys) -> Walk:
+    planner = _planner()
+    steps = planner.plan(sql, parameters)
+    sorted_after = any(step.startswith("USE TEMP B-TREE FOR") for step in steps)
+    for step in steps:
+        match = _STEP.match(step)
+        if match is None or match["table"] != table:
+            continue
+        index = match["index"]
+        columns = planner.index_columns(index) if index else ()
+        # Without a sort step SQLite met the ORDER BY by its walk: backwards when the first
+        # key that is not pinned by an ``=`` term is descending.
+        pinned = set(_EQUAL_TERM.findall(match["terms"] or ""))
+        deciding = next((desc for name, desc in order if name not in pinned), False)
+        return Walk(columns, backwards=deciding and not sorted_after)
+    return Walk((), backwards=False)  # MULTI-INDEX OR and the like: rowid order is closest
+
+
+def _order_keys(statement: Select[Any]) -> OrderKeys:
+    keys: list[tuple[str | None, bool]] = []
+    for clause in statement._order_by_clauses:  # the statement's own ORDER BY
+        descending = isinstance(clause, UnaryExpression) and clause.modifier is desc_op
+        element = clause.element if isinstance(clause, UnaryExpression) else clause
+        keys.append((getattr(element, "name", None), descending))
+    return tuple(keys)
+
+
+def sqlite_walk(statement: Select[Any], table: Table) -> Walk:
+    """How SQLite walks ``table`` for ``statement`` (planned on the original's schema)."""
+    compiled = statement.compile(
+        dialect=sqlite_dialect.dialect(), compile_kwargs={"render_postcompile": True}
     )
+    # Without planner statistics the values bound do not change the plan.
+    parameters = (None,) * len(compiled.positiontup or ())
+    return _walk(str(compiled), parameters, table.name, _order_keys(statement))
 
 
-def sqlite_ties(
-    executor: AsyncSession | AsyncConnection | str,
+def sqlite_order(
+    executor: Executor,
+    statement: SelectT,
     table: Table,
     *,
-    sort: str | None = None,
-    descending: bool = False,
-    equal: Iterable[str] = (),
-    listed: Iterable[str] = (),
-    ranged: Iterable[str] = (),
-) -> list[ColumnElement[Any]]:
-    """Extra ORDER BY keys that make PostgreSQL break ties as SQLite did (none on SQLite).
+    planned_as: Select[Any] | None = None,
+) -> SelectT:
+    """``statement`` with ORDER BY keys that make PostgreSQL return rows as SQLite did.
 
-    SQLite's planner walks the rows of ``table`` through (checked with EXPLAIN QUERY PLAN on
-    the original's statements): the index of a column compared with ``=`` (``equal``),
-    rowids ascending; else the index of a column compared with ``IN`` (``listed``) or by
-    range (``ranged``), in key then rowid order (a range walked backwards when its column
-    is the ``descending`` sort key); else the
-    index of the ``sort`` column, rowids in the sort's direction; else the table, rowids
-    ascending. A sort keeps that order among equal keys.
+    SQLite returns rows in the order it walked ``table`` where the statement's ORDER BY
+    leaves ties (its sort is stable), or throughout when there is no ORDER BY. The walk's
+    keys (index columns, then the rowid) are appended; on SQLite nothing changes.
+    ``planned_as``: the statement whose walk to reproduce, when it is not ``statement``
+    itself (the original's ``SELECT *`` for a query that reads fewer columns).
     """
     if is_sqlite(executor):
-        return []
-    order = rowid(table)
-    if any(indexed(table, name) for name in equal):
-        return [order.asc()]
-    for name in listed:
-        if indexed(table, name):
-            return [table.c[name].asc(), order.asc()]
-    for name in ranged:
-        if indexed(table, name):
-            if name == sort:
-                return [order.desc() if descending else order.asc()]
-            return [table.c[name].asc(), order.asc()]
-    if sort is not None and indexed(table, sort):
-        return [order.desc() if descending else order.asc()]
-    return [order.asc()]
+        return statement
+    walk = sqlite_walk(statement if planned_as is None else planned_as, table)
+    keys = [table.c[name] for name in walk.columns] + [rowid(table)]
+    return statement.order_by(*(key.desc() if walk.backwards else key.asc() for key in keys))

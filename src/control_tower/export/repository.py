@@ -10,10 +10,10 @@ import anyio
 from sqlalchemy import ColumnElement, Select, and_, func, literal, or_, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
-from control_tower.core.models import Case
-from control_tower.core.sqlcompat import like, sqlite_ties
+from control_tower.core.rows import table
+from control_tower.core.sqlcompat import like, sqlite_order
 
-cases = Case.__table__
+cases = table("cases")
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,26 +70,8 @@ def _filtered(statement: Select[Any], query: ExportQuery, dialect: str) -> Selec
 
 def export_statement(query: ExportQuery, dialect: str) -> Select[Any]:
     """``SELECT * FROM cases WHERE ... ORDER BY created_at DESC LIMIT n``, as the original."""
-    ties = sqlite_ties(
-        dialect,
-        cases,
-        sort="created_at",
-        descending=True,
-        equal=[
-            name
-            for name, value in (
-                ("business_unit", query.business_unit or query.scope),
-                ("channel", query.channel),
-                ("status", query.status),
-                ("severity", query.severity),
-                ("category", query.category),
-            )
-            if value
-        ],
-        ranged=["created_at"] if query.date_from or query.date_to else [],
-    )
-    statement = select(cases).order_by(cases.c.created_at.desc(), *ties).limit(query.limit)
-    return _filtered(statement, query, dialect)
+    statement = select(cases).order_by(cases.c.created_at.desc()).limit(query.limit)
+    return sqlite_order(dialect, _filtered(statement, query, dialect), cases)
 
 
 def _dialect(session: AsyncSession) -> str:

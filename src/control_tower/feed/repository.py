@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from control_tower.core.jsonenc import dumps_str
 from control_tower.core.rows import FEED_ITEM
-from control_tower.core.sqlcompat import contains, like, sqlite_ties
+from control_tower.core.sqlcompat import contains, like, sqlite_order
 
 FEED = FEED_ITEM.table
 _BUSINESS_UNIT_KEY = '"businessUnit":'
@@ -65,18 +65,16 @@ async def select_feed_items(
     offset: int,
 ) -> Sequence[Row[Any]]:
     """One page ordered by priority, then creation time, newest first (no tie-breaker)."""
-    # SQLite walks the type or created_at index (both always filter), then sorts.
-    ties = sqlite_ties(session, FEED, equal=["type"])
     statement = (
         select(*FEED_ITEM.columns)
         .where(and_(*conditions))
-        .order_by(FEED.c.priority.desc(), FEED.c.created_at.desc(), *ties)
+        .order_by(FEED.c.priority.desc(), FEED.c.created_at.desc())
     )
     if limit is not None:
         statement = statement.limit(limit)
     if offset:
         statement = statement.offset(offset)
-    return (await session.execute(statement)).all()
+    return (await session.execute(sqlite_order(session, statement, FEED))).all()
 
 
 async def count_feed_items(session: AsyncSession, conditions: Sequence[ColumnElement[bool]]) -> int:

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from control_tower.core.jsonenc import dumps_str
 from control_tower.core.rows import FEED_ITEM, table
-from control_tower.core.sqlcompat import contains, sqlite_ties
+from control_tower.core.sqlcompat import contains, sqlite_order
 
 FEED_ITEMS = table("feed_items")
 ALERTS = table("alerts")
@@ -27,15 +27,13 @@ async def feed_items_after(
     condition: ColumnElement[bool] = FEED_ITEMS.c.created_at > cursor
     if scope is not None:
         condition = condition & _feed_scope(session, scope)
-    ties = sqlite_ties(
-        session, FEED_ITEMS, sort="created_at", descending=True, ranged=["created_at"]
-    )
-    result = await session.execute(
+    statement = (
         select(*FEED_ITEM.columns)
         .where(condition)
-        .order_by(FEED_ITEMS.c.created_at.desc(), *ties)
+        .order_by(FEED_ITEMS.c.created_at.desc())
         .limit(limit)
     )
+    result = await session.execute(sqlite_order(session, statement, FEED_ITEMS))
     return FEED_ITEM.many(result.all())
 
 

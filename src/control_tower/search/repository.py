@@ -34,6 +34,7 @@ from sqlalchemy.sql import visitors
 from sqlalchemy.sql.elements import ColumnClause
 
 from control_tower.core.rows import table
+from control_tower.core.sqlcompat import sqlite_order
 from control_tower.search.parser import ParsedQuery
 from control_tower.search.ranking import CANONICAL_ISO_GLOB
 from control_tower.search.scoring import SEVERITY_RANK
@@ -134,6 +135,7 @@ async def light_rows(
     """
     key = ROWID if sqlite else CASES.c.id
     statement = _where(select(key.label("key"), *LIGHT_COLUMNS), conditions)
+    statement = sqlite_order(session, statement, CASES, planned_as=original_statement(conditions))
     return list((await session.execute(statement)).all())
 
 

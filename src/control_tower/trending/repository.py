@@ -6,25 +6,23 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import (
-    ColumnClause,
     ColumnElement,
-    Integer,
     delete,
     func,
     insert,
-    literal_column,
     select,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from control_tower.core.cache import invalidate_on_commit
 from control_tower.core.rows import table
+from control_tower.core.sqlcompat import rowid
 from control_tower.trending.analysis import CaseData
 
 cases = table("cases")
 trending_topics = table("trending_topics")
 
-case_rowid: ColumnClause[int] = literal_column("cases.rowid", Integer)
+case_rowid = rowid(cases)
 
 CASE_DATA_COLUMNS = (
     cases.c.id,
@@ -39,12 +37,10 @@ def insertion_order(session: AsyncSession) -> list[ColumnElement[Any]]:
     """Tie-breaker reproducing SQLite's natural order for a ``created_at`` range scan.
 
     The original's range queries had no ORDER BY and walked ``idx_cases_created_at``:
-    ascending ``created_at``, ties in insertion (rowid) order. Other databases have no
-    rowid; there ties fall back to the case id.
+    ascending ``created_at``, ties in insertion (rowid) order. PostgreSQL has a ``rowid``
+    column for this (migration 0004).
     """
-    if is_sqlite(session):
-        return [case_rowid]
-    return [cases.c.id]
+    return [rowid(cases)]
 
 
 def _created_between(start: str, end: str | None, scope: str | None) -> list[ColumnElement[bool]]:
