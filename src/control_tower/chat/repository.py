@@ -16,6 +16,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from control_tower.core.rows import table
+from control_tower.core.sqlcompat import like, sqlite_order
 
 CASES = table("cases")
 ALERTS = table("alerts")
@@ -75,7 +76,7 @@ async def rising_topics(
         .order_by(desc(TRENDING_TOPICS.c.trend_score))
         .limit(limit)
     )
-    rows = (await session.execute(statement)).all()
+    rows = (await session.execute(sqlite_order(session, statement, TRENDING_TOPICS))).all()
     return [TopicRow(row.topic, row.case_count, row.percentage_change) for row in rows]
 
 
@@ -95,7 +96,7 @@ async def busiest_categories(
         .order_by(desc(func.count()))
         .limit(limit)
     )
-    rows = (await session.execute(statement)).all()
+    rows = (await session.execute(sqlite_order(session, statement, CASES))).all()
     return [(str(row[0]), int(row[1])) for row in rows]
 
 
@@ -115,7 +116,7 @@ class CaseQuery:
     topics: Sequence[str] = field(default_factory=tuple)
     scope: str | None = None
 
-    def conditions(self, *, case_insensitive_like: bool) -> list[ColumnElement[bool]]:
+    def conditions(self, dialect: str) -> list[ColumnElement[bool]]:
         conditions = []
         # First, so the keyword OR chain nests no deeper than in the original's query.
         if self.scope is not None:
@@ -139,16 +140,8 @@ class CaseQuery:
         if self.needs_review:
             conditions.append(CASES.c.needs_review_flag == 1)
         if self.topics:
-            # SQLite's LIKE ignores ASCII case; ILIKE does the same elsewhere.
             conditions.append(
-                or_(
-                    *(
-                        CASES.c.summary.ilike(f"%{topic}%")
-                        if case_insensitive_like
-                        else CASES.c.summary.like(f"%{topic}%")
-                        for topic in self.topics
-                    )
-                )
+                or_(*(like(dialect, CASES.c.summary, f"%{topic}%") for topic in self.topics))
             )
         return conditions
 
@@ -170,7 +163,7 @@ async def count_cases_matching(session: AsyncSession, query: CaseQuery, *, cap: 
     matching = (
         select(literal(1))
         .select_from(CASES)
-        .where(and_(*query.conditions(case_insensitive_like=dialect != "sqlite")))
+        .where(and_(*query.conditions(dialect)))
         .limit(cap)
         .subquery()
     )
@@ -204,7 +197,7 @@ async def latest_urgent_case_severities(
         .order_by(desc(CASES.c.created_at))
         .limit(limit)
     )
-    return list((await session.scalars(statement)).all())
+    return list((await session.scalars(sqlite_order(session, statement, CASES))).all())
 
 
 async def latest_urgent_alert_severities(
@@ -223,7 +216,7 @@ async def latest_urgent_alert_severities(
         .order_by(desc(ALERTS.c.created_at))
         .limit(limit)
     )
-    return list((await session.scalars(statement)).all())
+    return list((await session.scalars(sqlite_order(session, statement, ALERTS))).all())
 
 
 async def count_cases(

@@ -82,10 +82,12 @@ class Walk:
 
     ``columns``: the index columns walked (in key order, then rowid); empty for a table
     scan (rowid order). ``backwards``: the walk runs from the last key to the first.
+    ``groups_sorted``: GROUP BY used a sorter rather than an index.
     """
 
     columns: tuple[str, ...]
     backwards: bool
+    groups_sorted: bool = False
 
 
 _STEP = re.compile(
@@ -138,6 +140,7 @@ def _walk(sql: str, parameters: tuple[Any, ...], table: str, order: OrderKeys) -
     planner = _planner()
     steps = planner.plan(sql, parameters)
     sorted_after = any(step.startswith("USE TEMP B-TREE FOR") for step in steps)
+    groups_sorted = "USE TEMP B-TREE FOR GROUP BY" in steps
     for step in steps:
         match = _STEP.match(step)
         if match is None or match["table"] != table:
@@ -148,8 +151,8 @@ def _walk(sql: str, parameters: tuple[Any, ...], table: str, order: OrderKeys) -
         # key that is not pinned by an ``=`` term is descending.
         pinned = set(_EQUAL_TERM.findall(match["terms"] or ""))
         deciding = next((desc for name, desc in order if name not in pinned), False)
-        return Walk(columns, backwards=deciding and not sorted_after)
-    return Walk((), backwards=False)  # MULTI-INDEX OR and the like: rowid order is closest
+        return Walk(columns, deciding and not sorted_after, groups_sorted)
+    return Walk((), False, groups_sorted)  # MULTI-INDEX OR and the like: rowid order
 
 
 def _order_keys(statement: Select[Any]) -> OrderKeys:
@@ -189,5 +192,12 @@ def sqlite_order(
     if is_sqlite(executor):
         return statement
     walk = sqlite_walk(statement if planned_as is None else planned_as, table)
+    groups = list(statement._group_by_clauses)  # the statement's own GROUP BY
+    if groups:
+        # Groups reach the ORDER BY sort in ascending key order; after a GROUP BY sorter,
+        # SQLite's ORDER BY sort returns equal rows in the sort's direction instead.
+        order = _order_keys(statement)
+        reverse = walk.groups_sorted and bool(order) and order[0][1]
+        return statement.order_by(*(key.desc() if reverse else key.asc() for key in groups))
     keys = [table.c[name] for name in walk.columns] + [rowid(table)]
     return statement.order_by(*(key.desc() if walk.backwards else key.asc() for key in keys))
