@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import io
-import sqlite3
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,6 +28,7 @@ from control_tower.auth.repository import set_password_hash
 from control_tower.core.clock import Clock
 from control_tower.core.db import Database
 from control_tower.main import create_app
+from tests.support.databases import connect
 from tests.support.server import make_settings
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -68,7 +68,7 @@ def matrix_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("matrix") / "reference.db"
     path.write_bytes(REFERENCE_DB.read_bytes())
     migrate(f"sqlite+aiosqlite:///{path}")
-    with sqlite3.connect(path) as connection:
+    with connect(path) as connection:
         connection.execute(
             "INSERT INTO alerts (id, type, severity, title, description, business_unit, status, "
             "created_at, updated_at) VALUES (?, 'threshold', 'high', 'Global', 'All units', NULL, "
@@ -133,7 +133,7 @@ def alerts_visible(persona: Persona, response: httpx.Response, database: Path) -
 
 
 def counts_match(persona: Persona, response: httpx.Response, database: Path) -> None:
-    with sqlite3.connect(database) as connection:
+    with connect(database) as connection:
         rows = connection.execute(
             "SELECT business_unit, severity FROM alerts WHERE status = 'active'"
         ).fetchall()
@@ -168,7 +168,7 @@ def predictions_visible(persona: Persona, response: httpx.Response, database: Pa
 def wordcloud_scoped(persona: Persona, response: httpx.Response, database: Path) -> None:
     total = sum(word["count"] for word in response.json()["words"])
     if persona.unit is not None:
-        with sqlite3.connect(database) as connection:
+        with connect(database) as connection:
             unit_total = connection.execute(
                 "SELECT count(*) FROM cases WHERE business_unit = ? AND created_at >= "
                 "'2026-01-08T10:05:00.000Z'",
@@ -321,7 +321,7 @@ class TestWritesByPersona:
             json={"recipientId": "user-manager-1"},
         )
         assert response.status_code == 404
-        with sqlite3.connect(matrix_db) as connection:
+        with connect(matrix_db) as connection:
             shares = connection.execute(
                 "SELECT count(*) FROM shares WHERE source_id = ?", (OWN_ALERT,)
             ).fetchone()[0]
@@ -353,7 +353,7 @@ class TestWritesByPersona:
             json={"sourceType": "case", "sourceId": OWN_CASE, "recipientId": "user-supervisor-6"},
         )
         assert own.status_code == 200
-        with sqlite3.connect(matrix_db) as connection:
+        with connect(matrix_db) as connection:
             sender = connection.execute(
                 "SELECT sender_id FROM shares WHERE id = ?", (own.json()["id"],)
             ).fetchone()[0]
@@ -374,7 +374,7 @@ class TestWritesByPersona:
 
 
 def all_cases(database: Path) -> list[tuple[str, str, str]]:
-    with sqlite3.connect(database) as connection:
+    with connect(database) as connection:
         return connection.execute(
             "SELECT id, case_number, business_unit FROM cases ORDER BY rowid"
         ).fetchall()
@@ -409,7 +409,7 @@ class TestScopingProperty:
         listing = (await get(f"/api/cases?bu={bu}&limit=-1")).json()
         assert (case_id in {c["id"] for c in listing["cases"]}) == visible
         total = (await get(f"/api/cases?bu={bu}&limit=0")).json()["pagination"]["total"]
-        with sqlite3.connect(matrix_db) as connection:
+        with connect(matrix_db) as connection:
             unit_total = connection.execute(
                 "SELECT count(*) FROM cases WHERE business_unit = ?", (unit,)
             ).fetchone()[0]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 
 import httpx
@@ -12,6 +11,7 @@ from sqlalchemy import text
 from control_tower.core.cache import invalidate_on_commit
 from control_tower.core.deps import SessionDep
 from control_tower.core.events import defer_event
+from tests.support.databases import connect
 
 
 async def test_write_is_visible_when_the_response_arrives(
@@ -29,7 +29,7 @@ async def test_write_is_visible_when_the_response_arrives(
     before = await app.state.cache.generations(["cases"])
     response = await client.post("/_test/write")
     assert response.status_code == 200
-    with sqlite3.connect(reference_db) as connection:
+    with connect(reference_db) as connection:
         summary = connection.execute("SELECT summary FROM cases WHERE id = 'case-1'").fetchone()
     assert summary == ("changed",)
     event = subscription.queue.get_nowait()
@@ -52,7 +52,7 @@ async def test_failed_request_writes_nothing_and_publishes_nothing(
     async with httpx.AsyncClient(transport=transport, base_url="http://t") as raw:
         response = await raw.post("/_test/fail")
     assert response.status_code == 500
-    with sqlite3.connect(reference_db) as connection:
+    with connect(reference_db) as connection:
         summary = connection.execute("SELECT summary FROM cases WHERE id = 'case-2'").fetchone()
     assert summary != ("changed",)
     assert subscription.queue.empty()

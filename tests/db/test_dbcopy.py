@@ -17,6 +17,7 @@ def sqlite_url(path: Path) -> str:
     return f"sqlite+aiosqlite:///{path}"
 
 
+@pytest.mark.sqlite_only("copies a SQLite file to PostgreSQL itself; it runs in the SQLite pass")
 class TestCopy:
     async def test_reference_to_postgres_is_complete(self, reference_file: Path) -> None:
         settings = make_settings(reference_file)

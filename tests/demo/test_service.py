@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import json
 import random
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -29,6 +28,7 @@ from control_tower.demo.service import (
     generate_trending,
     get_controller,
 )
+from tests.support.databases import connect
 from tests.support.paths import CLOCK_START
 
 NOW_MS = 1_768_471_500_123  # 2026-01-15T10:05:00.123Z
@@ -200,7 +200,7 @@ class TestController:
         event = await wait_for_event(subscription, "feed.created")
         item = event.payload
         assert item["id"].startswith("feed-mock-")
-        with sqlite3.connect(reference_db) as connection:
+        with connect(reference_db) as connection:
             stored = connection.execute(
                 "SELECT type, reference_id, reference_type, created_at FROM feed_items "
                 "WHERE id = ?",

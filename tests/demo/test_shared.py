@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,6 +12,7 @@ import pytest
 import redis
 
 from control_tower.core.clock import Clock
+from tests.support.databases import connect
 from tests.support.paths import CLOCK_START
 from tests.support.server import LiveServer, make_settings
 
@@ -39,7 +39,7 @@ def workers(reference_db: Path) -> Iterator[list[LiveServer]]:
 
 
 def generated_rows(database: Path) -> int:
-    with sqlite3.connect(database) as connection:
+    with connect(database) as connection:
         return sum(
             connection.execute(f"SELECT count(*) FROM {table} WHERE id LIKE '%-mock-%'").fetchone()[
                 0

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 from typing import Any
 
 from control_tower.seed.generator import generate_extra_cases
+from tests.support.databases import connect
 from tests.support.paths import SEED_ANCHOR
 
 REFERENCE_CASES = 2139
@@ -47,7 +47,7 @@ def insert_cases(database: Path, rows: list[dict[str, Any]]) -> None:
         f"INSERT INTO cases ({', '.join(columns)}) "
         f"VALUES ({', '.join(':' + name for name in columns)})"
     )
-    with sqlite3.connect(database) as connection:
+    with connect(database) as connection:
         connection.executemany(statement, rows)
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -13,6 +12,7 @@ from fastapi import FastAPI
 
 from control_tower.auth.deps import Viewer
 from control_tower.core.events import Event, Subscription
+from tests.support.databases import connect
 
 INBOX_KEYS = [
     "id",
@@ -32,16 +32,14 @@ INBOX_KEYS = [
 
 
 def share_row(db: Path, share_id: str) -> dict[str, Any]:
-    with sqlite3.connect(db) as connection:
-        connection.row_factory = sqlite3.Row
+    with connect(db, dict_rows=True) as connection:
         row = connection.execute("SELECT * FROM shares WHERE id = ?", (share_id,)).fetchone()
     assert row is not None, share_id
     return dict(row)
 
 
 def case_row(db: Path, case_id: str) -> dict[str, Any]:
-    with sqlite3.connect(db) as connection:
-        connection.row_factory = sqlite3.Row
+    with connect(db, dict_rows=True) as connection:
         row = connection.execute("SELECT * FROM cases WHERE id = ?", (case_id,)).fetchone()
     return dict(row)
 
@@ -358,7 +356,7 @@ class TestCreateShare:
             },
         )
         assert response.json()["message"] == "Successfully escalated"
-        with sqlite3.connect(reference_db) as connection:
+        with connect(reference_db) as connection:
             severity = connection.execute(
                 "SELECT severity FROM alerts WHERE id = 'alert-threshold-1'"
             ).fetchone()[0]
@@ -440,7 +438,7 @@ class TestCreateShare:
         response = await client.post("/api/shares", json=body)
         assert response.status_code == 500
         assert response.json()["error"] == "Failed to create share"
-        with sqlite3.connect(reference_db) as connection:
+        with connect(reference_db) as connection:
             assert connection.execute("SELECT count(*) FROM shares").fetchone()[0] == 3
 
     @pytest.mark.parametrize("raw", [b"not json", b"", b"null"])

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import re
-import sqlite3
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
@@ -20,13 +19,14 @@ from control_tower.core.config import Settings
 from control_tower.core.events import Event
 from control_tower.main import create_app
 from control_tower.recompute.service import RecomputeRunner, recompute_upload, runner_of
+from tests.support.databases import connect
 
 UPLOAD_ID = "1768471501132-belnmgy"
 STATUS_PATH = f"/api/uploads/{UPLOAD_ID}/recompute"
 
 
 def insert_upload(database: Path, upload_id: str = UPLOAD_ID, status: str | None = None) -> None:
-    with sqlite3.connect(database) as connection:
+    with connect(database) as connection:
         connection.execute(
             "INSERT INTO uploads (id, file_name, file_size, status, total_rows, success_count, "
             "error_count, created_at, completed_at, recompute_status) VALUES (?, 'a.csv', 10, "
@@ -36,7 +36,7 @@ def insert_upload(database: Path, upload_id: str = UPLOAD_ID, status: str | None
 
 
 def query(database: Path, sql: str) -> list[tuple[Any, ...]]:
-    with sqlite3.connect(database) as connection:
+    with connect(database) as connection:
         return connection.execute(sql).fetchall()
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -13,6 +12,7 @@ import redis.asyncio as aioredis
 from control_tower.core.clock import Clock
 from control_tower.core.db import Database
 from control_tower.recompute.service import RecomputeRunner
+from tests.support.databases import connect
 from tests.support.paths import CLOCK_START
 from tests.support.server import make_settings
 
@@ -27,7 +27,7 @@ async def redis_client() -> AsyncIterator[aioredis.Redis]:
 
 
 def add_processing_upload(database: Path, upload_id: str) -> None:
-    with sqlite3.connect(database) as connection:
+    with connect(database) as connection:
         connection.execute(
             "INSERT INTO uploads (id, file_name, file_size, status, created_at, recompute_status,"
             " recompute_started_at) VALUES (?, 'x.csv', 1, 'completed', "
@@ -37,7 +37,7 @@ def add_processing_upload(database: Path, upload_id: str) -> None:
 
 
 def status_of(database: Path, upload_id: str) -> str:
-    with sqlite3.connect(database) as connection:
+    with connect(database) as connection:
         return str(
             connection.execute(
                 "SELECT recompute_status FROM uploads WHERE id = ?", (upload_id,)

@@ -10,7 +10,6 @@ straight into the database. Which rows were valid is taken from the recorded res
 from __future__ import annotations
 
 import random
-import sqlite3
 import string
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +17,7 @@ from typing import Any
 
 from control_tower.core.clock import Clock, iso_from_ms, parse_js_date
 from control_tower.core.jsonenc import dumps_str
+from tests.support.databases import connect
 
 ALIASES: dict[str, tuple[str, ...]] = {
     "caseNumber": (
@@ -145,7 +145,7 @@ def simulate_upload(
                 }
             )
     inserted: list[str] = []
-    with sqlite3.connect(database) as connection:
+    with connect(database) as connection:
         for row in rows:
             case_id = f"case-{clock.now_ms()}-{_suffix()}"
             cursor = connection.execute(

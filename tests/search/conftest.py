@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-import shutil
 from collections.abc import Awaitable, Callable, Iterator
-from pathlib import Path
 from typing import TypeVar
 
 import pytest
@@ -13,10 +11,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from control_tower.core.clock import Clock
 from control_tower.core.db import Database
-from control_tower.core.migrate import migrate
 from tests.search.js_oracle import JsOracle
+from tests.support.databases import TestDatabase, fresh_database
 from tests.support.node import NODE
-from tests.support.paths import CLOCK_START, REFERENCE_DB
+from tests.support.paths import CLOCK_START
 from tests.support.server import make_settings
 
 T = TypeVar("T")
@@ -40,7 +38,7 @@ class ReadOnlyReference:
     Only read-only searches run here, so examples cannot influence each other.
     """
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: TestDatabase) -> None:
         self._runner = asyncio.Runner()
         self.database = Database(make_settings(path))
         self.clock = Clock(CLOCK_START)
@@ -60,9 +58,7 @@ class ReadOnlyReference:
 
 @pytest.fixture(scope="module")
 def reference(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ReadOnlyReference]:
-    path = tmp_path_factory.mktemp("search") / "reference.db"
-    shutil.copy(REFERENCE_DB, path)
-    migrate(f"sqlite+aiosqlite:///{path}")
-    harness = ReadOnlyReference(path)
-    yield harness
-    harness.close()
+    with fresh_database(tmp_path_factory.mktemp("search")) as database:
+        harness = ReadOnlyReference(database)
+        yield harness
+        harness.close()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +10,7 @@ import pytest
 from fastapi import FastAPI
 
 from control_tower.core.clock import Clock
+from tests.support.databases import connect
 
 JSON = "application/json"
 
@@ -88,7 +88,7 @@ async def log(client: httpx.AsyncClient, body: Any = None, **kwargs: Any) -> htt
 
 
 def stored(database: Path) -> list[tuple[Any, ...]]:
-    with sqlite3.connect(database) as connection:
+    with connect(database) as connection:
         return connection.execute(
             "SELECT query, normalized_query, result_count, execution_time_ms, user_id,"
             " created_at FROM search_analytics ORDER BY rowid"

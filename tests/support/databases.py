@@ -284,15 +284,23 @@ def _pg_sql(statement: str) -> str:
 
 
 class _PgCursor:
-    def __init__(self, cursor: psycopg.Cursor[Any]) -> None:
+    def __init__(self, cursor: psycopg.Cursor[Any], statement: str) -> None:
         self._cursor = cursor
         self.rowcount = cursor.rowcount
+        # SQLite's SELECT * leaves the rowid out; PostgreSQL's rowid is a real column.
+        self._hide_rowid = "rowid" not in statement.lower()
+
+    def _row(self, row: Any) -> Any:
+        if self._hide_rowid and isinstance(row, dict):
+            row.pop("rowid", None)
+        return row
 
     def fetchone(self) -> Any:
-        return self._cursor.fetchone() if self._cursor.description else None
+        return self._row(self._cursor.fetchone()) if self._cursor.description else None
 
     def fetchall(self) -> list[Any]:
-        return self._cursor.fetchall() if self._cursor.description else []
+        rows = self._cursor.fetchall() if self._cursor.description else []
+        return [self._row(row) for row in rows]
 
     def __iter__(self) -> Iterator[Any]:
         return iter(self.fetchall())
@@ -313,7 +321,7 @@ class PgConnection:
     def execute(self, statement: str, parameters: Sequence[Any] = ()) -> _PgCursor:
         cursor = self._connection.cursor()
         cursor.execute(_pg_sql(statement), tuple(parameters) or None)  # type: ignore[arg-type]
-        return _PgCursor(cursor)
+        return _PgCursor(cursor, statement)
 
     def executemany(self, statement: str, rows: Sequence[Sequence[Any]]) -> None:
         with self._connection.cursor() as cursor:

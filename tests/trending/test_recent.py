@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-import sqlite3
 from pathlib import Path
 
 import pytest
@@ -23,6 +22,7 @@ from control_tower.trending.analysis import (
     window_topics,
 )
 from control_tower.trending.recent import RecentCases, Snapshot, SnapshotSource
+from tests.support.databases import connect
 
 NOW = ms_from_iso("2026-01-15T10:05:00.000Z")
 FORTNIGHT = (iso_from_ms(NOW - 14 * DAY_MS), iso_from_ms(NOW))
@@ -119,7 +119,7 @@ class TestIndexedPeriodsAtScale:
 
 def _insert(database: Path, rows: list[tuple[str, str, str]]) -> None:
     """Insert cases ``(id, summary, created_at)`` straight into the database."""
-    with sqlite3.connect(database) as connection:
+    with connect(database) as connection:
         connection.executemany(
             "INSERT INTO cases (id, case_number, channel, status, category, sentiment, severity, "
             "business_unit, summary, created_at, updated_at) VALUES (?, ?, 'web', 'open', "
@@ -160,7 +160,7 @@ class TestRecentCases:
                 assert (cache.reloads, cache.merges) == (1, 1)
 
             # A deleted row cannot be merged: the snapshot is reloaded.
-            with sqlite3.connect(reference_db) as connection:
+            with connect(reference_db) as connection:
                 connection.execute("DELETE FROM cases WHERE id = 'case-x1'")
             async with database.session() as session:
                 await self._compare(session, cache)

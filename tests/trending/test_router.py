@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,6 +11,7 @@ from fastapi import FastAPI
 
 from control_tower.auth.deps import Viewer, authenticate
 from control_tower.core.models import UserRole
+from tests.support.databases import connect
 
 
 @pytest.fixture
@@ -170,7 +170,7 @@ class TestPredictions:
 
 
 def trending_rows(database: Path) -> list[tuple[str, ...]]:
-    with sqlite3.connect(database) as connection:
+    with connect(database) as connection:
         return connection.execute(
             "SELECT id, topic, description, business_unit, category, sample_case_ids "
             "FROM trending_topics ORDER BY rowid"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import sqlite3
 from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -13,6 +12,7 @@ import httpx
 
 from control_tower.core.clock import Clock
 from control_tower.main import create_app
+from tests.support.databases import connect
 from tests.support.paths import CLOCK_START
 from tests.support.server import make_settings
 
@@ -86,5 +86,5 @@ async def client_with(database: Path, **overrides: Any) -> AsyncIterator[httpx.A
 
 
 def query(database: Path, sql: str, *params: Any) -> list[tuple[Any, ...]]:
-    with sqlite3.connect(database) as connection:
+    with connect(database) as connection:
         return connection.execute(sql, params).fetchall()
