@@ -10,6 +10,7 @@ from fastapi import FastAPI
 
 from control_tower.core.clock import Clock
 from control_tower.main import create_app
+from tests.support.databases import BACKEND
 from tests.support.paths import CLOCK_START
 from tests.support.server import make_settings
 
@@ -33,7 +34,7 @@ class TestProbes:
         assert response.status_code == 200
         assert response.json() == {
             "status": "ready",
-            "database": "sqlite",
+            "database": BACKEND,
             "timestamp": response.json()["timestamp"],
         }
 

@@ -16,7 +16,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from control_tower.core.rows import table
-from control_tower.core.sqlcompat import like, sqlite_order
+from control_tower.core.sqlcompat import like, sqlite_order, sqlite_refusal
 
 CASES = table("cases")
 ALERTS = table("alerts")
@@ -157,18 +157,18 @@ _SQLITE_KEYWORD_LIMITS = ("Expression tree is too large", "LIKE or GLOB pattern 
 async def count_cases_matching(session: AsyncSession, query: CaseQuery, *, cap: int) -> int:
     """How many cases match ``query``, counting no further than ``cap``.
 
-    Raises ``UnsearchableKeywords`` where the original's query failed the same way.
+    Raises ``UnsearchableKeywords`` where the original's query failed the same way (on
+    PostgreSQL too, which has no such limits).
     """
     dialect = session.get_bind().dialect.name
     matching = (
-        select(literal(1))
-        .select_from(CASES)
-        .where(and_(*query.conditions(dialect)))
-        .limit(cap)
-        .subquery()
+        select(literal(1)).select_from(CASES).where(and_(*query.conditions(dialect))).limit(cap)
     )
+    refused = sqlite_refusal(session, matching)
+    if refused is not None:
+        raise UnsearchableKeywords(refused)
     try:
-        count = await session.scalar(select(func.count()).select_from(matching))
+        count = await session.scalar(select(func.count()).select_from(matching.subquery()))
     except OperationalError as exc:
         if any(limit in str(exc.orig) for limit in _SQLITE_KEYWORD_LIMITS):
             raise UnsearchableKeywords(str(exc.orig)) from exc

@@ -121,6 +121,15 @@ class _Planner:
             rows = self._connection.execute("EXPLAIN QUERY PLAN " + sql, parameters).fetchall()
         return [str(row[3]) for row in rows]
 
+    def refusal(self, sql: str, parameters: tuple[Any, ...]) -> str | None:
+        """SQLite's error preparing ``sql`` (e.g. an expression tree too deep), or ``None``."""
+        try:
+            with self._lock:
+                self._connection.execute("EXPLAIN " + sql, parameters).fetchall()
+        except sqlite3.OperationalError as exc:
+            return str(exc)
+        return None
+
     def index_columns(self, name: str) -> tuple[str, ...]:
         return self._index_columns.get(name, ())
 
@@ -164,14 +173,42 @@ def _order_keys(statement: Select[Any]) -> OrderKeys:
     return tuple(keys)
 
 
-def sqlite_walk(statement: Select[Any], table: Table) -> Walk:
-    """How SQLite walks ``table`` for ``statement`` (planned on the original's schema)."""
+def _sqlite_sql(statement: Select[Any]) -> tuple[str, tuple[Any, ...]]:
     compiled = statement.compile(
         dialect=sqlite_dialect.dialect(), compile_kwargs={"render_postcompile": True}
     )
+    params = compiled.construct_params()
+    return str(compiled), tuple(params[name] for name in compiled.positiontup or ())
+
+
+def sqlite_walk(statement: Select[Any], table: Table) -> Walk:
+    """How SQLite walks ``table`` for ``statement`` (planned on the original's schema)."""
+    sql, parameters = _sqlite_sql(statement)
     # Without planner statistics the values bound do not change the plan.
-    parameters = (None,) * len(compiled.positiontup or ())
-    return _walk(str(compiled), parameters, table.name, _order_keys(statement))
+    return _walk(sql, (None,) * len(parameters), table.name, _order_keys(statement))
+
+
+SQLITE_MAX_LIKE_PATTERN_BYTES = 50_000
+
+
+def sqlite_refusal(executor: Executor, statement: Select[Any]) -> str | None:
+    """The error SQLite gives for a statement beyond its limits, when not running on SQLite.
+
+    SQLite refuses an expression nested deeper than 1000 levels (a long OR chain) when it
+    prepares the statement, and a LIKE pattern over 50,000 bytes when it compares one
+    (any bound string that long is taken to be such a pattern). On SQLite itself the
+    statement is simply run and fails, so this returns ``None`` there.
+    """
+    if is_sqlite(executor):
+        return None
+    sql, parameters = _sqlite_sql(statement)
+    refused = _planner().refusal(sql, (None,) * len(parameters))
+    if refused is not None:
+        return refused
+    for value in parameters:
+        if isinstance(value, str) and len(value.encode()) > SQLITE_MAX_LIKE_PATTERN_BYTES:
+            return "LIKE or GLOB pattern too complex"
+    return None
 
 
 def sqlite_order(
