@@ -20,7 +20,7 @@ import shutil
 import sqlite3
 import tempfile
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -131,6 +131,24 @@ def _tables(connection: psycopg.Connection[Any]) -> list[str]:
     return [row[0] for row in rows]
 
 
+# What a test could add to the schema (a trigger that injects a failure, say): a database
+# whose schema changed is dropped instead of reused.
+_SCHEMA_SIGNATURE = (
+    "SELECT (SELECT count(*) FROM pg_trigger WHERE NOT tgisinternal) AS triggers, "
+    "(SELECT count(*) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
+    " WHERE n.nspname = 'public') AS functions, "
+    "(SELECT count(*) FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid "
+    " JOIN pg_namespace n ON n.oid = c.relnamespace "
+    " WHERE n.nspname = 'public' AND a.attnum > 0 AND NOT a.attisdropped) AS columns, "
+    "(SELECT count(*) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+    " WHERE n.nspname = 'public') AS relations"
+)
+
+
+class SchemaChanged(Exception):
+    """A test changed a database's schema; it cannot be reused."""
+
+
 def _prepare_resets(name: str) -> None:
     with psycopg.connect(pg.libpq_dsn(name), autocommit=True) as connection:
         tables = _tables(connection)
@@ -152,6 +170,7 @@ def _prepare_resets(name: str) -> None:
             f"CREATE TABLE {_PRISTINE}.sequences AS SELECT schemaname, sequencename, "
             "last_value FROM pg_sequences WHERE schemaname = 'public'"
         )
+        connection.execute(f"CREATE TABLE {_PRISTINE}.schema AS {_SCHEMA_SIGNATURE}")
         connection.execute("ANALYZE")
 
 
@@ -162,10 +181,11 @@ def _reset(name: str) -> None:
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
             "WHERE datname = current_database() AND pid <> pg_backend_pid()"
         )
-        (written,) = connection.execute(f"SELECT is_called FROM {_PRISTINE}.writes").fetchone() or (
-            True,
-        )
-        if not written:
+        changed = f"{_SCHEMA_SIGNATURE} EXCEPT SELECT * FROM {_PRISTINE}.schema"
+        if connection.execute(changed).fetchone() is not None:
+            raise SchemaChanged(name)
+        written = connection.execute(f"SELECT is_called FROM {_PRISTINE}.writes").fetchone()
+        if written is not None and not written[0]:
             return
         tables = _tables(connection)
         with connection.transaction():
@@ -214,6 +234,11 @@ def _acquire(kind: str) -> str:
 def _release(kind: str, name: str) -> None:
     try:
         _reset(name)
+    except SchemaChanged:
+        pg.drop(name)
+        with _templates_lock:
+            _made.remove(name)
+        return
     except Exception:
         pg.drop(name)
         with _templates_lock:
@@ -271,13 +296,14 @@ def fresh_database(directory: Path, *, empty: bool = False) -> Iterator[TestData
 # A sqlite3-like connection for the checks tests make directly on the database.
 
 _PLACEHOLDER = re.compile(r"\?")
+_NAMED = re.compile(r"(?<!:):([A-Za-z_]\w*)")
 _INSERT_OR_IGNORE = re.compile(r"^\s*INSERT\s+OR\s+IGNORE\s+", re.IGNORECASE)
 
 
-def _pg_sql(statement: str) -> str:
+def _pg_sql(statement: str, *, named: bool = False) -> str:
     """SQLite's statement text in psycopg's paramstyle (the tests' SQL is portable)."""
     text = statement.replace("%", "%%")
-    text = _PLACEHOLDER.sub("%s", text)
+    text = _NAMED.sub(r"%(\1)s", text) if named else _PLACEHOLDER.sub("%s", text)
     if _INSERT_OR_IGNORE.match(text):
         text = _INSERT_OR_IGNORE.sub("INSERT ", text) + " ON CONFLICT DO NOTHING"
     return text
@@ -318,14 +344,21 @@ class PgConnection:
             row_factory=dict_row if dict_rows else tuple_row,  # type: ignore[arg-type]
         )
 
-    def execute(self, statement: str, parameters: Sequence[Any] = ()) -> _PgCursor:
+    def execute(self, statement: str, parameters: Any = ()) -> _PgCursor:
         cursor = self._connection.cursor()
-        cursor.execute(_pg_sql(statement), tuple(parameters) or None)  # type: ignore[arg-type]
+        if isinstance(parameters, Mapping):
+            cursor.execute(_pg_sql(statement, named=True), parameters)  # type: ignore[arg-type]
+        elif parameters:
+            cursor.execute(_pg_sql(statement), tuple(parameters))  # type: ignore[arg-type]
+        else:  # without parameters psycopg reads no placeholders: % stays as it is
+            cursor.execute(_pg_sql(statement).replace("%%", "%"))  # type: ignore[arg-type]
         return _PgCursor(cursor, statement)
 
-    def executemany(self, statement: str, rows: Sequence[Sequence[Any]]) -> None:
+    def executemany(self, statement: str, rows: Sequence[Any]) -> None:
+        named = bool(rows) and isinstance(rows[0], Mapping)
+        batch = list(rows) if named else [tuple(row) for row in rows]
         with self._connection.cursor() as cursor:
-            cursor.executemany(_pg_sql(statement), [tuple(row) for row in rows])  # type: ignore[arg-type]
+            cursor.executemany(_pg_sql(statement, named=named), batch)  # type: ignore[arg-type]
 
     def close(self) -> None:
         self._connection.close()

@@ -16,6 +16,7 @@ from fastapi import FastAPI
 from control_tower.core.events import Event
 from control_tower.core.jsonenc import dumps_str
 from control_tower.uploads.service import TEMPLATE_CSV
+from tests.support.databases import ON_POSTGRES
 from tests.uploads.factories import (
     HEADER,
     bulk_csv,
@@ -429,12 +430,25 @@ class TestAtomicImport:
     async def test_failure_mid_insert_leaves_nothing_and_marks_the_upload(
         self, client: httpx.AsyncClient, reference_db: Path, failing_row: int
     ) -> None:
-        query(
-            reference_db,
-            "CREATE TRIGGER inject_failure BEFORE INSERT ON cases "
-            f"WHEN NEW.case_number = 'BULK-{failing_row:07d}' "
-            "BEGIN SELECT RAISE(ABORT, 'injected failure'); END",
-        )
+        if ON_POSTGRES:
+            query(
+                reference_db,
+                "CREATE FUNCTION inject_failure() RETURNS trigger LANGUAGE plpgsql AS "
+                "$$ BEGIN RAISE EXCEPTION 'injected failure'; END $$",
+            )
+            query(
+                reference_db,
+                "CREATE TRIGGER inject_failure BEFORE INSERT ON cases FOR EACH ROW "
+                f"WHEN (NEW.case_number = 'BULK-{failing_row:07d}') "
+                "EXECUTE FUNCTION inject_failure()",
+            )
+        else:
+            query(
+                reference_db,
+                "CREATE TRIGGER inject_failure BEFORE INSERT ON cases "
+                f"WHEN NEW.case_number = 'BULK-{failing_row:07d}' "
+                "BEGIN SELECT RAISE(ABORT, 'injected failure'); END",
+            )
         cases_before = query(reference_db, "SELECT count(*) FROM cases")
         response = await post(client, bulk_csv(6000))
         body = response.json()

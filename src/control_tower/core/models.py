@@ -17,6 +17,9 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 Real = Float(asdecimal=False).with_variant(REAL(), "sqlite")
 # SQLite compares and sorts text by its bytes; the "C" collation does the same on PostgreSQL.
 Str = Text().with_variant(Text(collation="C"), "postgresql")
+# An INTEGER column that stores numbers from request bodies: SQLite keeps a JavaScript number
+# that is not a whole 64-bit integer as a REAL there, so PostgreSQL needs double precision.
+JsNumber = Integer().with_variant(Float(asdecimal=False), "postgresql")
 
 
 class Base(DeclarativeBase):
@@ -252,8 +255,8 @@ class SearchAnalytics(Base):
     id: Mapped[str] = mapped_column(Str, primary_key=True)
     query: Mapped[str] = mapped_column(Str, nullable=False)
     normalized_query: Mapped[str] = mapped_column(Str, nullable=False)
-    result_count: Mapped[int] = mapped_column(Integer, nullable=False, server_default=text("0"))
-    execution_time_ms: Mapped[int | None] = mapped_column(Integer)
+    result_count: Mapped[int] = mapped_column(JsNumber, nullable=False, server_default=text("0"))
+    execution_time_ms: Mapped[int | None] = mapped_column(JsNumber)
     user_id: Mapped[str | None] = mapped_column(Str)
     created_at: Mapped[str] = mapped_column(Str, nullable=False)
 

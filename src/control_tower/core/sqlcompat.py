@@ -32,6 +32,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.sql.elements import UnaryExpression
 from sqlalchemy.sql.operators import desc_op
 
+from control_tower.core.sqlbind import sqlite_real_text
+
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
 Executor = AsyncSession | AsyncConnection | str
@@ -66,6 +68,17 @@ def contains(executor: Executor, column: Any, text: str) -> ColumnElement[bool]:
     escaped = text.replace("/", "//").replace("%", "/%").replace("_", "/_")
     folded = func.lower(column.collate("C"))
     return folded.like(f"%{escaped.translate(_ASCII_LOWER)}%", escape="/")
+
+
+def text_value(executor: Executor, value: Any) -> Any:
+    """What SQLite stores when ``value`` is bound to a TEXT column (a REAL becomes its text).
+
+    On SQLite the value is bound as it is and SQLite converts it; elsewhere a float is
+    turned into SQLite's text for it first (``123.0`` -> ``"123.0"``).
+    """
+    if is_sqlite(executor) or not isinstance(value, float):
+        return value
+    return sqlite_real_text(value)
 
 
 def rowid(table: Table) -> ColumnElement[int]:

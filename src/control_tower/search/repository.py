@@ -366,7 +366,7 @@ async def popular_searches(
     )
     if limit is not None:
         statement = statement.limit(limit)
-    return (await session.execute(statement)).all()
+    return (await session.execute(sqlite_order(session, statement, ANALYTICS))).all()
 
 
 async def insert_search(session: AsyncSession, values: dict[str, Any]) -> None:

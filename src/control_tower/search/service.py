@@ -31,6 +31,7 @@ from control_tower.core.errors import OriginalFailure
 from control_tower.core.events import defer_event
 from control_tower.core.js import js_number_to_string, js_round, js_trim, js_truthy
 from control_tower.core.rows import CASE
+from control_tower.core.sqlcompat import text_value
 from control_tower.search import repository
 from control_tower.search.parser import (
     JS_MAX_TIME_MS,
@@ -571,7 +572,7 @@ async def log_search(session: AsyncSession, body: Any, *, now_ms: int) -> dict[s
             "normalized_query": normalized,
             "result_count": _bindable(fields.get("resultCount"), 0),
             "execution_time_ms": _bindable(fields.get("executionTimeMs"), None),
-            "user_id": _bindable(fields.get("userId"), None, text=True),
+            "user_id": text_value(session, _bindable(fields.get("userId"), None, text=True)),
             "created_at": iso_from_ms(now_ms),
         }
     except _Unbindable:
