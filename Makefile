@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run serve migrate seed test pytest lint format typecheck bench clean
+.PHONY: install run serve migrate seed test pytest pytest-sqlite pytest-postgres lint format typecheck bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,11 +31,18 @@ migrate: $(STAMP)
 seed: $(STAMP)
 	$(BIN)/control-tower seed --if-empty
 
-## test: lint, type-check and the whole test suite (what CI runs)
+## test: lint, type-check and the whole test suite on SQLite and on PostgreSQL (what CI runs)
 test: lint typecheck pytest
 
+## pytest: the suite on SQLite and on PostgreSQL (127.0.0.1:5432, TEST_PG_ADMIN_DSN), side by side
 pytest: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m tests.support.both_backends
+
+pytest-sqlite: $(STAMP)
+	CT_TEST_DATABASE=sqlite $(BIN)/python -m pytest
+
+pytest-postgres: $(STAMP)
+	CT_TEST_DATABASE=postgresql $(BIN)/python -m pytest
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests

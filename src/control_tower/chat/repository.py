@@ -16,7 +16,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from control_tower.core.rows import table
-from control_tower.core.sqlcompat import like, sqlite_order, sqlite_refusal
+from control_tower.core.sqlcompat import dialect_of, like, sqlite_order, sqlite_refusal
 
 CASES = table("cases")
 ALERTS = table("alerts")
@@ -160,7 +160,7 @@ async def count_cases_matching(session: AsyncSession, query: CaseQuery, *, cap: 
     Raises ``UnsearchableKeywords`` where the original's query failed the same way (on
     PostgreSQL too, which has no such limits).
     """
-    dialect = session.get_bind().dialect.name
+    dialect = dialect_of(session)
     matching = (
         select(literal(1)).select_from(CASES).where(and_(*query.conditions(dialect))).limit(cap)
     )

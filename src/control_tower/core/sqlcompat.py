@@ -19,14 +19,29 @@ the empty database plans exactly as the original's did.
 from __future__ import annotations
 
 import importlib
+import json
 import re
 import sqlite3
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, TypeVar
 
-from sqlalchemy import ColumnElement, Integer, Select, Table, func, literal_column
+from sqlalchemy import (
+    ARRAY,
+    ColumnElement,
+    Integer,
+    Select,
+    String,
+    Table,
+    any_,
+    bindparam,
+    cast,
+    func,
+    literal_column,
+    select,
+)
 from sqlalchemy.dialects import sqlite as sqlite_dialect
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.sql.elements import UnaryExpression
@@ -68,6 +83,18 @@ def contains(executor: Executor, column: Any, text: str) -> ColumnElement[bool]:
     escaped = text.replace("/", "//").replace("%", "/%").replace("_", "/_")
     folded = func.lower(column.collate("C"))
     return folded.like(f"%{escaped.translate(_ASCII_LOWER)}%", escape="/")
+
+
+def one_of(executor: Executor, column: Any, values: Sequence[str]) -> ColumnElement[bool]:
+    """``column IN (values)`` as one bound parameter, however many values there are.
+
+    SQLite caps the parameters of a statement, so the list goes in as one JSON text read by
+    ``json_each``; PostgreSQL takes a text array.
+    """
+    if is_sqlite(executor):
+        wanted = func.json_each(bindparam("values", json.dumps(list(values)))).table_valued("value")
+        return column.in_(select(wanted.c.value))  # type: ignore[no-any-return]
+    return column == any_(cast(bindparam("values", list(values)), ARRAY(String())))  # type: ignore[no-any-return]
 
 
 def text_value(executor: Executor, value: Any) -> Any:

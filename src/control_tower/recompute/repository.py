@@ -6,13 +6,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, func, insert, literal_column, or_, select, update
+from sqlalchemy import and_, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from control_tower.alerts.generation import AlertCase
 from control_tower.core.cache import invalidate_on_commit
 from control_tower.core.models import RecomputeStatus
 from control_tower.core.rows import table
+from control_tower.core.sqlcompat import rowid
 
 uploads = table("uploads")
 cases = table("cases")
@@ -98,8 +99,7 @@ async def alert_cases(
     session: AsyncSession, start: str, end: str, *, scope: str | None
 ) -> list[AlertCase]:
     """Light case rows with ``start <= created_at < end`` (insertion order kept as ``seq``)."""
-    sqlite = session.get_bind().dialect.name == "sqlite"
-    order_key = literal_column("cases.rowid") if sqlite else cases.c.id
+    order_key = rowid(cases)
     conditions = [cases.c.created_at >= start, cases.c.created_at < end]
     if scope is not None:
         conditions.append(cases.c.business_unit == scope)
@@ -117,10 +117,7 @@ async def alert_cases(
         .order_by(cases.c.created_at, order_key)
     )
     rows = (await session.execute(statement)).all()
-    if sqlite:
-        return [AlertCase._make(row) for row in rows]
-    # Without a rowid, the position in (created_at, id) order stands in for insertion order.
-    return [AlertCase(position, *row[1:]) for position, row in enumerate(rows)]
+    return [AlertCase._make(row) for row in rows]
 
 
 async def insert_alerts(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> None:

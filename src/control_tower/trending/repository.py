@@ -14,6 +14,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from control_tower.core import sqlcompat
 from control_tower.core.cache import invalidate_on_commit
 from control_tower.core.rows import table
 from control_tower.core.sqlcompat import rowid
@@ -88,7 +89,7 @@ async def replace_trending_topics(
 
 
 def is_sqlite(session: AsyncSession) -> bool:
-    return session.get_bind().dialect.name == "sqlite"
+    return sqlcompat.is_sqlite(session)
 
 
 async def case_fingerprint(session: AsyncSession) -> tuple[int, int, str | None, str | None]:

@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import islice
 from typing import Any
 
-from sqlalchemy import String, any_, bindparam, cast, func, insert, select, update
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.engine import Row
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.sql.elements import ColumnElement
 
 from control_tower.core.cache import invalidate_on_commit
 from control_tower.core.rows import UPLOAD, table
+from control_tower.core.sqlcompat import one_of
 from control_tower.uploads.models import UploadFingerprint
 
 uploads = table("uploads")
@@ -49,16 +47,7 @@ async def existing_case_numbers(session: AsyncSession, numbers: Sequence[str]) -
     """The subset of ``numbers`` already used by a case, in one query whatever its size."""
     if not numbers:
         return set()
-    condition: ColumnElement[bool]
-    if session.get_bind().dialect.name == "sqlite":
-        wanted = func.json_each(bindparam("numbers", json.dumps(list(numbers)))).table_valued(
-            "value"
-        )
-        condition = cases.c.case_number.in_(select(wanted.c.value))
-    else:
-        condition = cases.c.case_number == any_(
-            cast(bindparam("numbers", list(numbers)), ARRAY(String()))
-        )
+    condition = one_of(session, cases.c.case_number, numbers)
     result = await session.execute(select(cases.c.case_number).where(condition))
     return {number for (number,) in result}
 
