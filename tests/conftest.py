@@ -22,6 +22,7 @@ from control_tower.auth.passwords import configure_hasher  # noqa: E402
 from control_tower.core.clock import Clock  # noqa: E402
 from control_tower.core.config import Settings  # noqa: E402
 from control_tower.main import create_app  # noqa: E402
+from tests.support import pg  # noqa: E402
 from tests.support.databases import (  # noqa: E402
     ON_POSTGRES,
     TestDatabase,
@@ -48,6 +49,17 @@ def node() -> Iterator[NodeOracle]:
     oracle = NodeOracle()
     yield oracle
     oracle.close()
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    if ON_POSTGRES:
+        try:
+            pg.admin("SELECT 1")
+        except Exception as exc:
+            raise pytest.UsageError(
+                f"CT_TEST_DATABASE=postgresql but PostgreSQL at {pg.PG_ADMIN_DSN} cannot be "
+                f"reached ({type(exc).__name__}: {exc}); start it or set TEST_PG_ADMIN_DSN"
+            ) from exc
 
 
 def pytest_report_header() -> str:

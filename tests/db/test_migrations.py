@@ -12,7 +12,9 @@ import pytest
 
 from control_tower.core.migrate import MigrationError, migrate
 from control_tower.core.models import ORIGINAL_TABLES
+from tests.support.databases import ON_POSTGRES, TestDatabase, connect
 from tests.support.paths import REFERENCE_DB
+from tests.support.pg import pg_database
 
 SCHEMA_QUERY = (
     "SELECT type, name, tbl_name, sql FROM sqlite_master "
@@ -85,3 +87,38 @@ class TestAdoption:
             connection.execute("CREATE TABLE cases (id TEXT PRIMARY KEY)")
         with pytest.raises(MigrationError, match="missing: alerts"):
             migrate(url(target))
+
+
+@pytest.mark.skipif(not ON_POSTGRES, reason="runs in the PostgreSQL pass (CT_TEST_DATABASE)")
+class TestPostgres:
+    def test_schema_is_created_once_and_alembic_check_is_clean(self) -> None:
+        with pg_database("ct_migrate") as target:
+            assert migrate(target).startswith("created the schema")
+            assert migrate(target).startswith("already at revision")
+            result = subprocess.run(
+                [sys.executable, "-m", "alembic", "check"],
+                env={"DATABASE_URL": target, "PATH": "/usr/bin:/bin"},
+                capture_output=True,
+                text=True,
+                check=False,
+                cwd=Path(__file__).resolve().parents[2],
+            )
+        assert result.returncode == 0, result.stderr + result.stdout
+        assert "No new upgrade operations detected" in result.stdout + result.stderr
+
+    def test_text_sorts_by_bytes_and_rows_keep_insertion_order(
+        self, empty_db: TestDatabase
+    ) -> None:
+        rows = [("u-b", "b"), ("u-B", "B"), ("u-a", "ä"), ("u-z", "z"), ("u-b2", "b")]
+        with connect(empty_db) as connection:
+            connection.executemany(
+                "INSERT INTO users (id, name, email, role, created_at) VALUES (?, ?, '', 'x', '')",
+                rows,
+            )
+            by_name = connection.execute("SELECT id FROM users ORDER BY name, rowid").fetchall()
+            columns = connection.execute(
+                "SELECT collation_name FROM information_schema.columns "
+                "WHERE table_schema = 'public' AND table_name = 'users' AND column_name = 'name'"
+            ).fetchall()
+        assert [row[0] for row in by_name] == ["u-B", "u-b", "u-b2", "u-z", "u-a"]
+        assert columns == [("C",)]
