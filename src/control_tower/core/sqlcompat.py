@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, TypeVar
 
+import structlog
 from sqlalchemy import (
     ARRAY,
     ColumnElement,
@@ -44,10 +45,18 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import sqlite as sqlite_dialect
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
-from sqlalchemy.sql.elements import UnaryExpression
-from sqlalchemy.sql.operators import desc_op
+from sqlalchemy.sql.elements import (
+    BinaryExpression,
+    BindParameter,
+    BooleanClauseList,
+    ColumnClause,
+    UnaryExpression,
+)
+from sqlalchemy.sql.operators import and_, desc_op, eq
 
 from control_tower.core.sqlbind import sqlite_real_text
+
+log = structlog.get_logger("control_tower.sqlcompat")
 
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
@@ -120,14 +129,17 @@ def rowid(table: Table) -> ColumnElement[int]:
 class Walk:
     """How SQLite reads one table for a statement.
 
-    ``columns``: the index columns walked (in key order, then rowid); empty for a table
-    scan (rowid order). ``backwards``: the walk runs from the last key to the first.
-    ``groups_sorted``: GROUP BY used a sorter rather than an index.
+    ``columns``: the index columns walked (in key order, NULL first, then rowid); empty for
+    a table scan (rowid order). ``backwards``: the walk runs from the last key to the first.
+    ``groups_sorted``: GROUP BY used a sorter rather than an index. ``or_terms``: a
+    MULTI-INDEX OR over one column (``col = ? OR col IS NULL``): the rows of each term in
+    turn, so the value's rows come before the NULL ones.
     """
 
     columns: tuple[str, ...]
     backwards: bool
     groups_sorted: bool = False
+    or_terms: bool = False
 
 
 _STEP = re.compile(
@@ -185,11 +197,27 @@ OrderKeys = tuple[tuple[str | None, bool], ...]
 
 
 @lru_cache(maxsize=512)
-def _walk(sql: str, parameters: tuple[Any, ...], table: str, order: OrderKeys) -> Walk:
+def _walk(
+    sql: str,
+    parameters: tuple[Any, ...],
+    table: str,
+    order: OrderKeys,
+    equal: frozenset[str],
+) -> Walk:
     planner = _planner()
     steps = planner.plan(sql, parameters)
     sorted_after = any(step.startswith("USE TEMP B-TREE FOR") for step in steps)
     groups_sorted = "USE TEMP B-TREE FOR GROUP BY" in steps
+    if "MULTI-INDEX OR" in steps:
+        walked = {
+            planner.index_columns(match["index"])
+            for step in steps
+            if (match := _STEP.match(step)) and match["table"] == table and match["index"]
+        }
+        if len(walked) == 1:
+            return Walk(walked.pop(), False, groups_sorted, or_terms=True)
+        # No statement of the service ORs several indexed columns; rowid order is closest.
+        log.warning("sqlcompat.unknown_walk", table=table, steps=steps)
     for step in steps:
         match = _STEP.match(step)
         if match is None or match["table"] != table:
@@ -197,11 +225,11 @@ def _walk(sql: str, parameters: tuple[Any, ...], table: str, order: OrderKeys) -
         index = match["index"]
         columns = planner.index_columns(index) if index else ()
         # Without a sort step SQLite met the ORDER BY by its walk: backwards when the first
-        # key that is not pinned by an ``=`` term is descending.
-        pinned = set(_EQUAL_TERM.findall(match["terms"] or ""))
+        # key that no ``=`` term pins to one value is descending (none: no direction).
+        pinned = equal | set(_EQUAL_TERM.findall(match["terms"] or ""))
         deciding = next((desc for name, desc in order if name not in pinned), False)
-        return Walk(columns, deciding and not sorted_after, groups_sorted)
-    return Walk((), False, groups_sorted)  # MULTI-INDEX OR and the like: rowid order
+        return Walk(columns, bool(columns) and deciding and not sorted_after, groups_sorted)
+    return Walk((), False, groups_sorted)
 
 
 def _order_keys(statement: Select[Any]) -> OrderKeys:
@@ -211,6 +239,24 @@ def _order_keys(statement: Select[Any]) -> OrderKeys:
         element = clause.element if isinstance(clause, UnaryExpression) else clause
         keys.append((getattr(element, "name", None), descending))
     return tuple(keys)
+
+
+def _equal_columns(statement: Select[Any]) -> frozenset[str]:
+    """Columns the WHERE clause pins with ``column = value`` among its ANDed terms."""
+    pending = list(statement._where_criteria)  # the statement's own WHERE terms
+    names = set()
+    while pending:
+        term = pending.pop()
+        if isinstance(term, BooleanClauseList) and term.operator is and_:
+            pending.extend(term.clauses)
+        elif (
+            isinstance(term, BinaryExpression)
+            and term.operator is eq
+            and isinstance(term.left, ColumnClause)
+            and isinstance(term.right, BindParameter)
+        ):
+            names.add(term.left.name)
+    return frozenset(names)
 
 
 def _sqlite_sql(statement: Select[Any]) -> tuple[str, tuple[Any, ...]]:
@@ -225,7 +271,13 @@ def sqlite_walk(statement: Select[Any], table: Table) -> Walk:
     """How SQLite walks ``table`` for ``statement`` (planned on the original's schema)."""
     sql, parameters = _sqlite_sql(statement)
     # Without planner statistics the values bound do not change the plan.
-    return _walk(sql, (None,) * len(parameters), table.name, _order_keys(statement))
+    return _walk(
+        sql,
+        (None,) * len(parameters),
+        table.name,
+        _order_keys(statement),
+        _equal_columns(statement),
+    )
 
 
 SQLITE_MAX_LIKE_PATTERN_BYTES = 50_000
@@ -276,5 +328,11 @@ def sqlite_order(
         order = _order_keys(statement)
         reverse = walk.groups_sorted and bool(order) and order[0][1]
         return statement.order_by(*(key.desc() if reverse else key.asc() for key in groups))
-    keys = [table.c[name] for name in walk.columns] + [rowid(table)]
-    return statement.order_by(*(key.desc() if walk.backwards else key.asc() for key in keys))
+    if walk.or_terms:  # the rows of "= value", then those of "IS NULL"
+        keys = [table.c[name].asc().nulls_last() for name in walk.columns]
+    elif walk.backwards:  # SQLite's indexes keep NULL first
+        keys = [table.c[name].desc().nulls_last() for name in walk.columns]
+    else:
+        keys = [table.c[name].asc().nulls_first() for name in walk.columns]
+    row = rowid(table)
+    return statement.order_by(*keys, row.desc() if walk.backwards else row.asc())
