@@ -20,6 +20,7 @@ from control_tower.core.config import Environment, Settings
 from control_tower.core.db import Database
 from control_tower.core.migrate import migrate
 from control_tower.core.models import Base, Case, User
+from control_tower.core.sqlcompat import like
 from control_tower.seed.generator import generate, generate_extra_cases
 
 log = structlog.get_logger("control_tower.seed")
@@ -80,7 +81,9 @@ async def _count(session: AsyncSession, model: type[Base]) -> int:
 
 async def _next_case_number(session: AsyncSession) -> int:
     """One past the highest ``CC-nnnnnn`` number in the database."""
-    numbers = await session.execute(select(Case.case_number).where(Case.case_number.like("CC-%")))
+    numbers = await session.execute(
+        select(Case.case_number).where(like(session, Case.case_number, "CC-%"))
+    )
     highest = 0
     for (case_number,) in numbers:
         suffix = case_number[3:]
