@@ -25,6 +25,7 @@ from control_tower.main import create_app
 from tests.support.databases import ON_POSTGRES, TestDatabase
 from tests.support.paths import CLOCK_START
 from tests.support.server import make_settings
+from tests.uploads.factories import HEADER, row, upload_files
 
 pytestmark = pytest.mark.skipif(
     not ON_POSTGRES, reason="compares PostgreSQL with SQLite; runs in the PostgreSQL pass"
@@ -182,3 +183,35 @@ class TestHelpers:
             (alerts.c.business_unit == "x") | alerts.c.business_unit.is_(None)
         )
         assert sqlite_walk(scoped, alerts).or_terms
+
+
+class TestSameOrderAfterWrites:
+    async def test_shares_and_uploads_made_in_one_millisecond_list_alike(
+        self, both: list[tuple[FastAPI, httpx.AsyncClient]]
+    ) -> None:
+        listings = []
+        for _, client in both:
+            for index in range(5):
+                share = {
+                    "sourceType": "case",
+                    "sourceId": f"case-{index + 1}",
+                    "senderId": "user-admin-1",
+                    "recipientId": "user-manager-1",
+                    "message": f"m{index}",
+                }
+                assert (await client.post("/api/shares", json=share)).status_code == 200
+            for index in range(4):
+                csv = f"{HEADER}\n{row(f'ORD-{index}')}\n"
+                files = upload_files(csv, f"f{index}.csv")
+                assert (await client.post("/api/upload", files=files)).status_code == 200
+            inbox = (await client.get("/api/inbox?userId=user-manager-1&limit=50")).json()
+            uploads = (await client.get("/api/uploads?limit=3&page=2")).json()
+            listings.append(
+                (
+                    [item.get("message") for item in inbox["items"]],
+                    [item["fileName"] for item in uploads["uploads"]],
+                )
+            )
+        postgres, sqlite = listings
+        assert postgres == sqlite
+        assert len(sqlite[0]) == 6 and len(sqlite[1]) == 1

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from control_tower.core.cache import invalidate_on_commit
 from control_tower.core.rows import RowShape, table
+from control_tower.core.sqlcompat import sqlite_order
 
 SHARES = table("shares")
 USERS = table("users")
@@ -80,7 +81,7 @@ async def list_shares(
     )
     if offset:
         statement = statement.offset(offset)
-    result = await session.execute(statement)
+    result = await session.execute(sqlite_order(session, statement, SHARES))
     return INBOX_ROW.many(result.all())
 
 

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from control_tower.core.cache import invalidate_on_commit
 from control_tower.core.rows import UPLOAD, table
-from control_tower.core.sqlcompat import one_of
+from control_tower.core.sqlcompat import one_of, sqlite_order
 from control_tower.uploads.models import UploadFingerprint
 
 uploads = table("uploads")
@@ -126,7 +126,7 @@ async def list_uploads(
     if limit is not None:
         statement = statement.limit(limit)
     statement = statement.offset(offset)
-    return (await session.execute(statement)).all()
+    return (await session.execute(sqlite_order(session, statement, uploads))).all()
 
 
 async def get_upload(session: AsyncSession, upload_id: str) -> Row[Any] | None:
