@@ -63,7 +63,21 @@ def pytest_sessionstart(session: pytest.Session) -> None:
 
 
 def pytest_report_header() -> str:
-    return f"test database: {'postgresql' if ON_POSTGRES else 'sqlite'} (CT_TEST_DATABASE)"
+    if not ON_POSTGRES:
+        return "test database: sqlite (CT_TEST_DATABASE)"
+    return (
+        "test database: postgresql (CT_TEST_DATABASE); tests that do not use it are "
+        "deselected and run in the SQLite pass (CT_TEST_EVERYTHING=1 runs them too)"
+    )
+
+
+# Fixtures that hand a test the test database (directly or through an app on it).
+DATABASE_FIXTURES = frozenset({"reference_db", "empty_db", "reference", "matrix_db"})
+
+
+def uses_test_database(item: pytest.Item) -> bool:
+    names = set(getattr(item, "fixturenames", ()))
+    return bool(names & DATABASE_FIXTURES) or item.get_closest_marker("database") is not None
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -73,6 +87,14 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         marker = item.get_closest_marker("sqlite_only")
         if marker is not None:
             item.add_marker(pytest.mark.skip(reason=f"SQLite only: {marker.args[0]}"))
+    if os.environ.get("CT_TEST_EVERYTHING") == "1":
+        return
+    # A test that never touches the test database answers the same on both passes; the
+    # SQLite pass runs it, the PostgreSQL pass runs only what the database can change.
+    independent = [item for item in items if not uses_test_database(item)]
+    if independent:
+        items[:] = [item for item in items if uses_test_database(item)]
+        config.hook.pytest_deselected(items=independent)
 
 
 @pytest.fixture

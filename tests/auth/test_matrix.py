@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,7 +28,7 @@ from control_tower.auth.repository import set_password_hash
 from control_tower.core.clock import Clock
 from control_tower.core.db import Database
 from control_tower.main import create_app
-from tests.support.databases import connect
+from tests.support.databases import TestDatabase, connect, fresh_database
 from tests.support.server import make_settings
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
@@ -61,21 +61,17 @@ PERSONAS = {
 
 
 @pytest.fixture(scope="module")
-def matrix_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from control_tower.core.migrate import migrate
-    from tests.support.paths import REFERENCE_DB
-
-    path = tmp_path_factory.mktemp("matrix") / "reference.db"
-    path.write_bytes(REFERENCE_DB.read_bytes())
-    migrate(f"sqlite+aiosqlite:///{path}")
-    with connect(path) as connection:
-        connection.execute(
-            "INSERT INTO alerts (id, type, severity, title, description, business_unit, status, "
-            "created_at, updated_at) VALUES (?, 'threshold', 'high', 'Global', 'All units', NULL, "
-            "'active', '2026-01-15T09:00:00.000Z', '2026-01-15T09:00:00.000Z')",
-            (GLOBAL_ALERT,),
-        )
-    return path
+def matrix_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestDatabase]:
+    with fresh_database(tmp_path_factory.mktemp("matrix")) as database:
+        with connect(database) as connection:
+            connection.execute(
+                "INSERT INTO alerts (id, type, severity, title, description, business_unit, "
+                "status, created_at, updated_at) VALUES (?, 'threshold', 'high', 'Global', "
+                "'All units', NULL, 'active', '2026-01-15T09:00:00.000Z', "
+                "'2026-01-15T09:00:00.000Z')",
+                (GLOBAL_ALERT,),
+            )
+        yield database
 
 
 @pytest_asyncio.fixture(scope="module", loop_scope="module")

@@ -21,6 +21,8 @@ from tests.support.databases import fresh_database
 from tests.support.paths import CLOCK_START
 from tests.support.server import LiveServer, make_settings
 
+pytestmark = pytest.mark.database
+
 READ_GROUPS = [
     "alerts",
     "alerts/count",

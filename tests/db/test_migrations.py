@@ -89,6 +89,7 @@ class TestAdoption:
             migrate(url(target))
 
 
+@pytest.mark.database
 @pytest.mark.skipif(not ON_POSTGRES, reason="runs in the PostgreSQL pass (CT_TEST_DATABASE)")
 class TestPostgres:
     def test_schema_is_created_once_and_alembic_check_is_clean(self) -> None:
