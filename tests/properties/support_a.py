@@ -106,7 +106,7 @@ def running_app(directory: Path, **overrides: Any) -> Iterator[Harness]:
 
 def table_snapshot(harness: Harness, *tables: str) -> dict[str, list[tuple[Any, ...]]]:
     """Every row of ``tables``, in a stable order (to prove a request wrote nothing)."""
-    return {t: sorted(harness.rows(f"SELECT * FROM {t}"), key=repr) for t in tables}
+    return {t: harness.rows(f"SELECT * FROM {t} ORDER BY rowid") for t in tables}
 
 
 def assert_error_shape(response: httpx.Response, status: int, code: str | None = None) -> None:
