@@ -25,7 +25,13 @@ from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
 from tests.contract.test_golden_replay import READ_GROUPS
-from tests.properties.support_a import ISO_TIMESTAMP, Harness, no_integral_floats, running_app
+from tests.properties.support_a import (
+    ISO_TIMESTAMP,
+    Harness,
+    Quiet,
+    no_integral_floats,
+    running_app,
+)
 from tests.support.paths import GOLDEN
 
 # Routes whose success body is not JSON (a stream or a file); the golden replay covers them.
@@ -71,8 +77,8 @@ def spec(harness: Harness) -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def pools(harness: Harness) -> dict[str, list[str]]:
-    return value_pools(harness)
+def pools(harness: Harness) -> Quiet:
+    return Quiet(value_pools(harness))
 
 
 def json_read_routes(spec: dict[str, Any]) -> list[str]:
