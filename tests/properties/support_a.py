@@ -50,6 +50,7 @@ class Harness:
         self._runner = asyncio.Runner()
         self._lifespan: AbstractAsyncContextManager[Any] | None = None
         self._client: httpx.AsyncClient | None = None
+        self._watcher: sqlite3.Connection | None = None
 
     def start(self) -> None:
         lifespan: AbstractAsyncContextManager[Any] = self.app.router.lifespan_context(self.app)
@@ -57,8 +58,11 @@ class Harness:
         self._lifespan = lifespan
         transport = httpx.ASGITransport(app=self.app)
         self._client = httpx.AsyncClient(transport=transport, base_url="http://testserver")
+        self._watcher = sqlite3.connect(self.database)
 
     def stop(self) -> None:
+        if self._watcher is not None:
+            self._watcher.close()
         if self._client is not None:
             self._runner.run(self._client.aclose())
         if self._lifespan is not None:
@@ -87,6 +91,20 @@ class Harness:
     def scalar(self, sql: str, *params: Any) -> Any:
         return self.rows(sql, *params)[0][0]
 
+    def data_version(self) -> int:
+        """SQLite's ``PRAGMA data_version`` seen from another connection: it changes exactly
+        when the service commits a change to the database file."""
+        assert self._watcher is not None, "start() first"
+        version: int = self._watcher.execute("PRAGMA data_version").fetchone()[0]
+        return version
+
+    @contextmanager
+    def writes_nothing(self) -> Iterator[None]:
+        """Fail if the service changed the database inside the block."""
+        before = self.data_version()
+        yield
+        assert self.data_version() == before, "the request changed the database"
+
     def openapi(self) -> Quiet:
         return Quiet(self.get("/openapi.json").json())
 
@@ -108,11 +126,6 @@ def running_app(directory: Path, **overrides: Any) -> Iterator[Harness]:
         yield harness
     finally:
         harness.stop()
-
-
-def table_snapshot(harness: Harness, *tables: str) -> dict[str, list[tuple[Any, ...]]]:
-    """Every row of ``tables``, in a stable order (to prove a request wrote nothing)."""
-    return {t: harness.rows(f"SELECT * FROM {t} ORDER BY rowid") for t in tables}
 
 
 def assert_error_shape(response: httpx.Response, status: int, code: str | None = None) -> None:

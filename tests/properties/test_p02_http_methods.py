@@ -18,11 +18,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 from starlette.routing import BaseRoute, Route, compile_path
 
-from tests.properties.support_a import Harness, assert_error_shape, running_app, table_snapshot
+from tests.properties.support_a import Harness, assert_error_shape, running_app
 
 METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "TRACE", "PROPFIND"]
 PARAMETER = re.compile(r"\{([^}:]+)(?::[^}]+)?\}")
-WRITTEN = ("cases", "alerts", "shares", "uploads", "feed_items", "trending_topics")
 
 
 @dataclass(frozen=True)
@@ -128,14 +127,13 @@ class TestMethods:
                 assert response.content == b""
             return
 
-        before = table_snapshot(harness, *WRITTEN)
-        response = harness.request(method, path)
+        with harness.writes_nothing():
+            response = harness.request(method, path)
         if method == "HEAD":
             assert response.status_code == 405 and response.content == b""
         else:
             assert_error_shape(response, 405, "METHOD_NOT_ALLOWED")
         assert response.headers["allow"] == allow, (method, path)
-        assert table_snapshot(harness, *WRITTEN) == before
 
     @given(method=st.sampled_from(["PUT", "DELETE", "TRACE"]), suffix=st.sampled_from(["", "x"]))
     def test_unknown_paths_are_404_not_405(
