@@ -309,13 +309,13 @@ class TestGeneratedUrls:
     def test_repeated_parameters_use_the_first_value(
         self, harness: Harness, name: str, values: list[str]
     ) -> None:
-        query = "&".join(f"{name}={quote(value)}" for value in values) + "&limit=-1"
-        cases = harness.get(f"/api/cases?{query}").json()["cases"]
+        query = "&".join(f"{name}={quote(value)}" for value in values) + "&limit=5"
+        body = harness.get(f"/api/cases?{query}").json()
         key = EQUALITY["/api/cases"][name]
         if values[0] == "":
-            assert len(cases) == harness.scalar("SELECT count(*) FROM cases")
+            expected = harness.scalar("SELECT count(*) FROM cases")
         else:
-            assert cases == [] or {case[key] for case in cases} == {values[0]}
+            assert {case[key] for case in body["cases"]} <= {values[0]}
             column = SQL_COLUMN[key]
             expected = harness.scalar(f"SELECT count(*) FROM cases WHERE {column} = ?", values[0])
-            assert len(cases) == expected
+        assert body["pagination"]["total"] == expected
