@@ -27,6 +27,11 @@ class Absent:
 
 
 ABSENT: Any = Absent()
+DEEP = b"[" * 5000 + b"]" * 5000  # valid JSON, nested deeper than Python's parser recurses
+TOO_DEEP = (
+    "Invalid JSON body: arrays and objects are nested too deeply to read "
+    "(keep the nesting under 500 levels)"
+)
 BAD_JSON = [b"", b"   ", b"{", b'{"a":', b"nul", b"NaN", b"{'a': 1}", b"[1,]", b"\xff\xfe"]
 
 SHARE_FAILED = "Failed to create share"
@@ -37,7 +42,10 @@ ESCALATE_MISSING = "Missing required fields: senderId, recipientId"
 
 falsy = st.sampled_from([ABSENT, None, "", 0, False])
 unbindable = st.sampled_from([True, {"a": 1}, [], ["x"], {}])
-text_value = st.sampled_from(["case-1", "alert-spike-1", "user-admin-1", "ผู้ใช้", 7, 2.5])
+# A lone surrogate is valid JSON and bound as U+FFFD; 10**400 is JavaScript's Infinity.
+text_value = st.sampled_from(
+    ["case-1", "alert-spike-1", "user-admin-1", "ผู้ใช้", 7, 2.5, "x\ud800", 10**400, -(10**400)]
+)
 any_value = st.one_of(falsy, unbindable, text_value)
 
 
@@ -56,7 +64,7 @@ def js_parse(raw: bytes) -> Any:
     text = raw.decode("utf-8", errors="replace")
     try:
         return json.loads(text, parse_constant=refuse)
-    except ValueError:
+    except (ValueError, RecursionError):
         return ABSENT
 
 
@@ -85,7 +93,7 @@ def expect(
 
 
 raw_bodies = st.one_of(
-    st.sampled_from(BAD_JSON).map(lambda raw: ("raw", raw)),
+    st.sampled_from([*BAD_JSON, DEEP]).map(lambda raw: ("raw", raw)),
     st.sampled_from([b"null", b"42", b'"text"', b"[1, 2]", b"true"]).map(lambda r: ("raw", r)),
 )
 
@@ -111,7 +119,9 @@ class TestShares:
         if raw is not None:
             content = raw[1]
             parsed = js_parse(content)
-            if parsed is ABSENT or parsed is None:
+            if content == DEEP:
+                status, message, code = 400, TOO_DEEP, "INVALID_JSON"
+            elif parsed is ABSENT or parsed is None:
                 status, message, code = 500, SHARE_FAILED, "REQUEST_FAILED"
             else:  # a number, string or array has no fields
                 status, message, code = 400, SHARE_MISSING, "VALIDATION_ERROR"
@@ -150,7 +160,9 @@ class TestInboxPatch:
         if raw is not None:
             content = raw[1]
             parsed = js_parse(content)
-            if parsed is ABSENT or parsed is None:
+            if content == DEEP:
+                expected = (400, TOO_DEEP, "INVALID_JSON")
+            elif parsed is ABSENT or parsed is None:
                 expected = (500, INBOX_FAILED, "REQUEST_FAILED")
             else:
                 expected = (400, "Missing required field: id", "VALIDATION_ERROR")
@@ -200,7 +212,9 @@ class TestEscalate:
         if raw is not None:
             content = raw[1]
             parsed = js_parse(content)
-            if parsed is ABSENT or parsed is None:
+            if content == DEEP:
+                expected = (400, TOO_DEEP, "INVALID_JSON")
+            elif parsed is ABSENT or parsed is None:
                 expected = (500, ESCALATE_FAILED, "REQUEST_FAILED")
             else:
                 expected = (400, ESCALATE_MISSING, "VALIDATION_ERROR")
@@ -247,6 +261,10 @@ class TestOtherBodies:
         self, harness: Harness, message: Any, raw: tuple[str, bytes]
     ) -> None:
         parsed = js_parse(raw[1])
+        if raw[1] == DEEP:
+            response = harness.request("POST", "/api/chat", content=raw[1])
+            expect(harness, response, 400, TOO_DEEP, "INVALID_JSON")
+            return
         if parsed is ABSENT or parsed is None:
             response = harness.request("POST", "/api/chat", content=raw[1])
             expect(harness, response, 500, "Internal server error", "REQUEST_FAILED")
@@ -288,6 +306,21 @@ class TestOtherBodies:
             message = "Invalid file type. Only CSV files are accepted."
             expect(harness, response, 400, message, "INVALID_FILE_TYPE")
         assert harness.data_version() == version
+
+
+class TestComputeBody:
+    @given(
+        limit=st.one_of(
+            st.integers(), st.sampled_from([10**400, -(10**400), 1e308, "1e3", "x", [], {}])
+        ),
+        window=st.sampled_from(["24h", "7d", "", None, 5, "x\ud800"]),
+    )
+    def test_any_json_limit_or_window_answers_200(
+        self, harness: Harness, limit: Any, window: Any
+    ) -> None:
+        body = json.dumps({"limit": limit, "window": window}).encode()
+        response = harness.request("POST", "/api/trending/compute", content=body)
+        assert response.status_code == 200, response.text
 
 
 class TestParameters:
