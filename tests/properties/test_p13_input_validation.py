@@ -244,7 +244,11 @@ class TestEscalate:
 class TestOtherBodies:
     @given(
         query=st.one_of(
-            falsy, unbindable, st.integers(), st.floats(allow_nan=False), st.text(max_size=8)
+            falsy,
+            unbindable,
+            st.integers(),
+            st.floats(allow_nan=False, allow_infinity=False),
+            st.text(max_size=8),
         )
     )
     def test_search_logs_need_a_string_query(self, harness: Harness, query: Any) -> None:
