@@ -127,8 +127,19 @@ class TestSourcesExist:
     @given(
         kind=st.sampled_from(["share", "escalation", "escalate-alert"]),
         source_type=st.sampled_from(["alert", "case"]),
-        source_id=st.sampled_from(
-            ["case-8", "case-1", "case-none", "alert-spike-3", "alert-spike-1", "alert-none", ""]
+        source_id=st.one_of(
+            st.sampled_from(
+                [
+                    "case-8",
+                    "case-1",
+                    "case-none",
+                    "alert-spike-3",
+                    "alert-spike-1",
+                    "alert-none",
+                    "",
+                ]
+            ),
+            st.text(st.sampled_from("acelrt-0123456789"), max_size=12),
         ),
     )
     def test_a_missing_or_invisible_source_is_404_and_writes_nothing(
@@ -183,3 +194,44 @@ class TestSourcesExist:
                 "POST", f"/api/uploads/{quote(upload_id, safe='')}/recompute"
             )
         assert_error_shape(response, 404, "NOT_FOUND")
+
+
+class TestSharesBelongToTheirRecipient:
+    @given(
+        user=st.sampled_from(
+            [
+                ("user-manager-1", "bu_manager", UNIT),
+                ("user-manager-2", "bu_manager", "Non-Alcoholic Beverages"),
+                ("user-supervisor-6", "supervisor", UNIT),
+            ]
+        ),
+        share_id=st.one_of(
+            st.sampled_from(["share-1", "share-2", "share-3"]),
+            st.text(st.sampled_from("share-0123456789"), min_size=1, max_size=10),
+        ),
+        status=st.sampled_from(["pending", "read", "actioned"]),
+    )
+    def test_a_non_admin_may_only_change_shares_sent_to_them(
+        self, harness: Harness, user: tuple[str, str, str], share_id: str, status: str
+    ) -> None:
+        user_id, role, unit = user
+        found = harness.rows("SELECT recipient_id FROM shares WHERE id = ?", share_id)
+        recipient = found[0][0] if found else None
+        before = harness.data_version()
+        harness.act_as(Viewer(user_id, role, unit, via="bearer"))
+        try:
+            response = harness.request(
+                "PATCH", "/api/inbox", json={"id": share_id, "status": status}
+            )
+        finally:
+            harness.act_as(None)
+        if recipient is None:  # an unknown id answers success and changes nothing
+            assert response.status_code == 200, response.text
+            assert harness.data_version() == before
+        elif recipient == user_id:
+            assert response.status_code == 200, response.text
+            stored = harness.scalar("SELECT status FROM shares WHERE id = ?", share_id)
+            assert stored == status
+        else:
+            assert_error_shape(response, 403, "FORBIDDEN")
+            assert harness.data_version() == before, "the refused update changed the database"
