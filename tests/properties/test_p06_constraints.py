@@ -40,8 +40,14 @@ def harness(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Harness]:
         yield running
 
 
-def case_numbers(harness: Harness) -> dict[str, int]:
-    rows = harness.rows("SELECT case_number, count(*) FROM cases GROUP BY case_number")
+def case_numbers(harness: Harness, numbers: set[str]) -> dict[str, int]:
+    """How many cases hold each of ``numbers`` (absent: none)."""
+    marks = ", ".join("?" for _ in numbers)
+    rows = harness.rows(
+        f"SELECT case_number, count(*) FROM cases WHERE case_number IN ({marks}) "
+        "GROUP BY case_number",
+        *numbers,
+    )
     return {number: count for number, count in rows}
 
 
@@ -73,7 +79,8 @@ class TestUniqueCaseNumbers:
     def test_a_taken_case_number_is_a_row_error_and_free_ones_land_once(
         self, harness: Harness, rows: list[tuple[str, str, str]]
     ) -> None:
-        before = case_numbers(harness)
+        numbers = {number for number, _, _ in rows}
+        before = case_numbers(harness, numbers)
         taken = set(before)
         expected_new: list[str] = []
         duplicates: list[str] = []
@@ -95,7 +102,7 @@ class TestUniqueCaseNumbers:
         )
         assert response.status_code in (200, 400), response.text
         body = response.json()
-        after = case_numbers(harness)
+        after = case_numbers(harness, numbers)
 
         assert all(count == 1 for count in after.values())
         assert set(after) - set(before) == set(expected_new)
