@@ -10,6 +10,7 @@ input is derived here from the contract's rules (core.md §0.4, §2.3, §4, anal
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import quote
@@ -325,6 +326,38 @@ class TestComputeBody:
         body = json.dumps({"limit": limit, "window": window}).encode()
         response = harness.request("POST", "/api/trending/compute", content=body)
         assert response.status_code == 200, response.text
+
+
+class TestDemoToggle:
+    @given(
+        interval=st.one_of(
+            st.integers(),
+            st.floats(allow_nan=False, allow_infinity=False),
+            st.sampled_from([10**400, -(10**400), 0, None, ""]),
+            st.sampled_from(["1e400", "0x" + "f" * 300, "abc", "45000", " 31000 ", "-7"]),
+        )
+    )
+    def test_any_interval_answers_200_with_the_clamped_interval(
+        self, harness: Harness, interval: Any
+    ) -> None:
+        strings = {"1e400": math.inf, "0x" + "f" * 300: math.inf, "abc": None}
+        strings |= {"45000": 45000.0, " 31000 ": 31000.0, "-7": -7.0}
+        if not truthy(interval):
+            number: float | None = 45000.0
+        elif isinstance(interval, str):
+            number = strings[interval]
+        else:
+            number = (
+                math.inf if interval == 10**400 else -math.inf if interval < -1e308 else interval
+            )
+        expected = None if number is None else max(30000, min(60000, number))
+        content = json.dumps({"enabled": True, "intervalMs": interval}).encode()
+        try:
+            response = harness.request("POST", "/api/demo-mode", content=content)
+        finally:
+            harness.request("POST", "/api/demo-mode", json={"enabled": False})
+        assert response.status_code == 200, response.text
+        assert response.json()["intervalMs"] == expected
 
 
 class TestParameters:
