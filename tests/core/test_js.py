@@ -129,3 +129,9 @@ class TestNumber:
     )
     def test_number_of_json_values(self, value: object, expected: float | None) -> None:
         assert js_number(value) == expected
+
+    @pytest.mark.parametrize("digits", [401, 5000])
+    def test_parse_int_past_doubles_stays_past_doubles(self, digits: int) -> None:
+        # Python refuses int() of more than 4300 digits; JavaScript reads Infinity.
+        assert parse_int("9" * digits) == 10**400
+        assert parse_int("-" + "9" * digits) == -(10**400)

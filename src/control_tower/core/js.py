@@ -46,6 +46,9 @@ def js_trim(value: str) -> str:
     return value.strip(_JS_WHITESPACE)
 
 
+_PAST_DOUBLES = 400  # digits: more than any finite double has (about 309)
+
+
 def parse_int(value: str | None) -> int | None:
     """``parseInt(value, 10)``; ``None`` stands for ``NaN``."""
     if value is None:
@@ -53,7 +56,13 @@ def parse_int(value: str | None) -> int | None:
     match = _PARSE_INT_RE.match(value.lstrip(_JS_WHITESPACE))
     if match is None:
         return None
-    return int(match.group(0))
+    digits: str = match.group(0)
+    if len(digits) > _PAST_DOUBLES:
+        # Infinity in JavaScript; any integer past doubles stands for it (and int() of
+        # thousands of digits is refused by Python).
+        huge: int = 10**_PAST_DOUBLES
+        return -huge if digits.startswith("-") else huge
+    return int(digits)
 
 
 def js_round(value: float) -> int:
