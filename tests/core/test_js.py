@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from control_tower.core.js import js_number_to_string, js_round, parse_int
+from control_tower.core.js import js_number, js_number_to_string, js_round, parse_int
 from control_tower.core.jsonenc import dumps
 from tests.support.node import NodeOracle, float_bits
 
@@ -112,3 +112,26 @@ class TestRound:
         assert str(js_round(value)) == node.ask(op="round", bits=str(float_bits(value))).replace(
             "-0", "0"
         )
+
+
+class TestNumber:
+    @pytest.mark.parametrize(
+        ("value", "expected"),
+        [
+            (10**400, math.inf),  # JSON.parse reads a literal past doubles as Infinity
+            (-(10**400), -math.inf),
+            ("0x" + "f" * 300, math.inf),
+            (45000, 45000.0),
+            (" 31000 ", 31000.0),
+            ("abc", None),
+            (None, 0.0),
+        ],
+    )
+    def test_number_of_json_values(self, value: object, expected: float | None) -> None:
+        assert js_number(value) == expected
+
+    @pytest.mark.parametrize("digits", [401, 5000])
+    def test_parse_int_past_doubles_stays_past_doubles(self, digits: int) -> None:
+        # Python refuses int() of more than 4300 digits; JavaScript reads Infinity.
+        assert parse_int("9" * digits) == 10**400
+        assert parse_int("-" + "9" * digits) == -(10**400)

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from control_tower.core.sqlbind import Unbindable, bound_text
+from control_tower.core.sqlbind import Unbindable, bound_text, well_formed
 
 
 def sqlite_stored_text(value: float) -> str:
@@ -94,3 +94,23 @@ class TestBoundText:
     def test_booleans_objects_and_arrays_cannot_be_bound(self, value: object) -> None:
         with pytest.raises(Unbindable):
             bound_text(value)
+
+
+class TestWellFormed:
+    @pytest.mark.parametrize(
+        ("value", "expected"),
+        [
+            ("plain", "plain"),
+            ("ไก่ทอด", "ไก่ทอด"),
+            ("a\ud800b", "a\ufffdb"),
+            ("\udc00\ud83d", "\ufffd\ufffd"),
+            ("😀", "😀"),  # a pair decoded from JSON is one code point: untouched
+        ],
+    )
+    def test_lone_surrogates_become_replacement_characters(self, value: str, expected: str) -> None:
+        # What V8 writes when it encodes the string to UTF-8 for SQLite (Buffer.from does too).
+        assert well_formed(value) == expected
+
+    @given(st.text())
+    def test_text_without_surrogates_is_unchanged(self, value: str) -> None:
+        assert well_formed(value) == value

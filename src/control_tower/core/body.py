@@ -13,10 +13,14 @@ from typing import Any
 
 from starlette.requests import Request
 
-from control_tower.core.errors import PayloadTooLarge
+from control_tower.core.errors import InvalidJson, PayloadTooLarge
 from control_tower.core.js import UNDEFINED
 
 DEFAULT_MAX_BODY_BYTES = 1_048_576
+TOO_DEEP = (
+    "Invalid JSON body: arrays and objects are nested too deeply to read "
+    "(keep the nesting under 500 levels)"
+)
 
 __all__ = ["UNDEFINED", "InvalidBody", "field", "parse_json", "read_body", "read_json"]
 
@@ -39,6 +43,9 @@ def parse_json(raw: bytes) -> Any:
         if not text.strip():
             raise InvalidBody("the request body is empty; send a JSON object")
         return json.loads(text, parse_constant=_reject_constant)
+    except RecursionError:
+        # Valid JSON that JSON.parse read, but Python's parser recurses per level.
+        raise InvalidJson(TOO_DEEP) from None
     except (json.JSONDecodeError, ValueError) as exc:
         if isinstance(exc, InvalidBody):
             raise

@@ -32,6 +32,7 @@ from control_tower.core.events import (
     publish_pending,
     take_pending_events,
 )
+from control_tower.core.sqlbind import install_well_formed_text
 
 slow_log = structlog.get_logger("control_tower.db")
 
@@ -123,6 +124,7 @@ class Database:
         cache: Cache | None = None,
     ) -> None:
         self.engine = create_engine(settings, url=url)
+        install_well_formed_text(self.engine)
         self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
         self.bus = bus
         self.cache = cache

@@ -46,6 +46,9 @@ def js_trim(value: str) -> str:
     return value.strip(_JS_WHITESPACE)
 
 
+_PAST_DOUBLES = 400  # digits: more than any finite double has (about 309)
+
+
 def parse_int(value: str | None) -> int | None:
     """``parseInt(value, 10)``; ``None`` stands for ``NaN``."""
     if value is None:
@@ -53,7 +56,13 @@ def parse_int(value: str | None) -> int | None:
     match = _PARSE_INT_RE.match(value.lstrip(_JS_WHITESPACE))
     if match is None:
         return None
-    return int(match.group(0))
+    digits: str = match.group(0)
+    if len(digits) > _PAST_DOUBLES:
+        # Infinity in JavaScript; any integer past doubles stands for it (and int() of
+        # thousands of digits is refused by Python).
+        huge: int = 10**_PAST_DOUBLES
+        return -huge if digits.startswith("-") else huge
+    return int(digits)
 
 
 def js_round(value: float) -> int:
@@ -75,12 +84,22 @@ def js_truthy(value: Any) -> bool:
     return True
 
 
+def _double(value: int) -> float:
+    """An integer as a JavaScript number: past the largest double it is ``Infinity``."""
+    try:
+        return float(value)
+    except OverflowError:
+        return math.inf if value > 0 else -math.inf
+
+
 def js_number(value: Any) -> float | None:
     """``Number(value)`` for JSON values; ``None`` stands for ``NaN``."""
     if isinstance(value, bool):
         return 1.0 if value else 0.0
-    if isinstance(value, int | float):
-        return None if isinstance(value, float) and math.isnan(value) else float(value)
+    if isinstance(value, float):
+        return None if math.isnan(value) else value
+    if isinstance(value, int):
+        return _double(value)
     if value is None:
         return 0.0
     if isinstance(value, str):
@@ -91,11 +110,11 @@ def js_number(value: Any) -> float | None:
             if re.fullmatch(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?", text):
                 return float(text)
             if re.fullmatch(r"0[xX][0-9a-fA-F]+", text):
-                return float(int(text, 16))
+                return _double(int(text, 16))
             if re.fullmatch(r"0[oO][0-7]+", text):
-                return float(int(text[2:], 8))
+                return _double(int(text[2:], 8))
             if re.fullmatch(r"0[bB][01]+", text):
-                return float(int(text[2:], 2))
+                return _double(int(text[2:], 2))
             if re.fullmatch(r"[+-]?Infinity", text):
                 return math.inf if not text.startswith("-") else -math.inf
         except ValueError:

@@ -40,7 +40,10 @@ def js_int(text: str) -> int | float | None:
     """``parseInt(text, 10)`` with JavaScript's number precision (``None`` is NaN)."""
     value = parse_int(text)
     if value is not None and abs(value) > _SAFE_INTEGER:
-        return float(value)
+        try:
+            return float(value)
+        except OverflowError:  # past the largest double: Infinity
+            return math.inf if value > 0 else -math.inf
     return value
 
 

@@ -2,14 +2,20 @@
 
 better-sqlite3 binds a JavaScript number as a REAL; a TEXT column then holds SQLite's text
 for that REAL (``123`` is stored as ``"123.0"``). Booleans, objects and arrays cannot be bound
-at all, which made the original's request fail.
+at all, which made the original's request fail. A string is bound as V8's UTF-8 of it, where
+a lone UTF-16 surrogate (valid in JSON: ``"\ud800"``) becomes U+FFFD; Python's drivers
+refuse to encode one, so every bound string is made well-formed the same way first.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncEngine
 
 _FIFTEEN_DIGITS = Decimal("1.00000000000000")
 
@@ -61,3 +67,34 @@ def bound_text(value: Any) -> str | None:
     if math.isnan(number):
         return None
     return sqlite_real_text(number)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def well_formed(value: str) -> str:
+    """``value`` as V8 encodes it to UTF-8: each lone surrogate becomes U+FFFD."""
+    if value.isascii():
+        return value
+    return _SURROGATE.sub("\ufffd", value)
+
+
+def _well_formed_parameters(parameters: Any) -> Any:
+    if isinstance(parameters, str):
+        return well_formed(parameters)
+    if isinstance(parameters, tuple | list):
+        cleaned = [_well_formed_parameters(item) for item in parameters]
+        return type(parameters)(cleaned)
+    if isinstance(parameters, dict):
+        return {key: _well_formed_parameters(item) for key, item in parameters.items()}
+    return parameters
+
+
+def install_well_formed_text(engine: AsyncEngine) -> None:
+    """Bind every string parameter of ``engine`` the way the original's driver did."""
+
+    @event.listens_for(engine.sync_engine, "before_cursor_execute", retval=True)
+    def _bind(
+        conn: Any, cursor: Any, statement: str, parameters: Any, context: Any, many: bool
+    ) -> tuple[str, Any]:
+        return statement, _well_formed_parameters(parameters)

@@ -158,8 +158,8 @@ class SearchResponse(BaseModel):
 class PopularSearch(BaseModel):
     query: str = Field(description="The normalised (lowercased, trimmed) query")
     searchCount: int
-    avgResultCount: int
-    avgExecutionTimeMs: int
+    avgResultCount: int | None = Field(description="null when a logged count was Infinity")
+    avgExecutionTimeMs: int | None = Field(description="null when a logged time was Infinity")
     lastSearched: str
 
 

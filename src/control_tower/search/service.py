@@ -535,12 +535,22 @@ def _sql_limit(limit: int | float | None) -> int | None:
     return int(limit)
 
 
-def _rounded_average(value: Any) -> int:
-    """``Math.round(value || 0)`` of an SQL ``avg`` (``NULL`` when every value was NULL)."""
+def _rounded_average(value: Any) -> int | float | None:
+    """``Math.round(value || 0)`` of an SQL ``avg`` (``NULL`` when every value was NULL).
+
+    An average of a logged ``Infinity`` stays infinite (printed as ``null``), and a double
+    past 2**53 is already whole (printed the way JavaScript prints it).
+    """
     if value is None or isinstance(value, str):
         return 0
     number = float(value)
-    return 0 if math.isnan(number) else js_round(number)
+    if math.isnan(number):
+        return 0
+    if math.isinf(number):
+        return None
+    if abs(number) >= 2**53:
+        return number
+    return js_round(number)
 
 
 _NOT_LOGGED: Final = {"success": True, "logged": False}
@@ -610,7 +620,10 @@ def _bindable(value: Any, default: Any, *, text: bool = False) -> Any:
     if isinstance(value, bool | dict | list):
         raise _Unbindable
     if isinstance(value, int | float):
-        number = float(value)
+        try:
+            number = float(value)
+        except OverflowError:  # an integer literal past doubles: JavaScript's Infinity
+            number = math.inf if value > 0 else -math.inf
         if not text and number.is_integer() and abs(number) < 2**63:
             return int(number)
         return number

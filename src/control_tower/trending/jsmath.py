@@ -115,7 +115,10 @@ def js_string(value: Any) -> str:
     if isinstance(value, str):
         return value
     if isinstance(value, int) and abs(value) > _SAFE_INTEGER:
-        return js_number_to_string(float(value))
+        try:
+            return js_number_to_string(float(value))
+        except OverflowError:  # an integer literal past doubles: JavaScript's Infinity
+            return "Infinity" if value > 0 else "-Infinity"
     if isinstance(value, int | float):
         return js_number_to_string(value)
     if isinstance(value, list):
