@@ -15,7 +15,16 @@ from bench.server import Server
 CHANNELS = ("phone", "email", "line", "web")
 SEVERITIES = ("low", "medium", "high", "critical")
 UNITS = ("Cards", "Lending", "Digital", "Wealth", "Insurance", "Support")
-HEADER = ["caseNumber", "createdAt", "bu", "channel", "category", "severity", "summary", "description"]
+HEADER = (
+    "caseNumber",
+    "createdAt",
+    "bu",
+    "channel",
+    "category",
+    "severity",
+    "summary",
+    "description",
+)
 CATEGORIES = ("Billing", "Technical Support", "Delivery", "Fraud", "Account Access")
 
 
