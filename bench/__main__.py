@@ -25,13 +25,22 @@ def parser() -> argparse.ArgumentParser:
     measure.add_argument("--backends", type=_csv, default=["sqlite"])
     measure.add_argument("--workers", type=_ints, default=[1])
     measure.add_argument("--duration", type=float, default=3.0, help="seconds of load per route")
-    measure.add_argument("--connections", type=int, default=4)
-    measure.add_argument("--warmup", type=int, default=3, help="requests before the load")
+    measure.add_argument(
+        "--max-duration",
+        type=float,
+        default=20.0,
+        help="a slow route runs up to this long, to collect at least a few samples",
+    )
+    measure.add_argument("--connections", type=int, default=None, help="default: one per worker")
+    measure.add_argument("--warmup", type=int, default=2, help="requests before the load")
     measure.add_argument(
         "--routes", type=_csv, default=None, help="route names to measure (substring match)"
     )
     measure.add_argument(
-        "--revision", default="head", help="schema revision to measure (older = 'before')"
+        "--variants",
+        type=_csv,
+        default=["current=."],
+        help="code under test as label=gitref (. = this tree), e.g. before=main,after=.",
     )
     measure.add_argument("--label", default="run", help="name of this run in the report")
     measure.add_argument(
@@ -45,6 +54,13 @@ def parser() -> argparse.ArgumentParser:
     build = commands.add_parser("datasets", help="build the cached datasets")
     build.add_argument("names", nargs="*", default=list(datasets.DATASETS))
     build.add_argument("--rebuild", action="store_true")
+    prof = commands.add_parser("profile", help="profile one route in process (pyinstrument)")
+    prof.add_argument("path", help="for example /api/pulse/sparklines")
+    prof.add_argument("--dataset", default="200k")
+    prof.add_argument("--database", default=None, help="a SQLite file instead of the dataset")
+    prof.add_argument("--requests", type=int, default=20)
+    prof.add_argument("--quiet", action="store_true", help="timings only")
+    prof.add_argument("--html", default=None, help="also write an HTML report here")
     render = commands.add_parser("report", help="render docs/performance.md from results")
     render.add_argument("results", nargs="*", help="result files (default: the latest ones)")
     return root
@@ -58,6 +74,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "datasets":
         for name in args.names:
             print(datasets.build(datasets.dataset(name), rebuild=args.rebuild))
+        return 0
+    if args.command == "profile":
+        from bench.profile import profile
+
+        profile(args)
         return 0
     if args.command == "report":
         report.write(args.results)

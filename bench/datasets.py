@@ -61,9 +61,10 @@ def cli_env(database_url: str) -> dict[str, str]:
     }
 
 
-def control_tower(*args: str, database_url: str) -> None:
+def control_tower(*args: str, database_url: str, env: dict[str, str] | None = None) -> None:
     command = [str(Path(sys.executable).parent / "control-tower"), *args]
-    subprocess.run(command, env=cli_env(database_url), check=True, stdout=subprocess.DEVNULL)
+    environment = {**cli_env(database_url), **(env or {})}
+    subprocess.run(command, env=environment, check=True, stdout=subprocess.DEVNULL)
 
 
 def build(data: Dataset, *, rebuild: bool = False) -> Path:
@@ -128,9 +129,25 @@ def postgres_copy(data: Dataset) -> str:
     return url
 
 
+def postgres_working_copy(data: Dataset) -> str:
+    """A fresh copy of the PostgreSQL database (a template copy: seconds, not minutes)."""
+    source = postgres_copy(data)
+    admin = POSTGRES_ADMIN_URL
+    work = f"{data.postgres_database}_work"
+    for statement in (
+        f'DROP DATABASE IF EXISTS "{work}"',
+        f'CREATE DATABASE "{work}" TEMPLATE "{data.postgres_database}"',
+    ):
+        subprocess.run(
+            ["psql", f"{admin}/postgres", "-c", statement], check=True, stdout=subprocess.DEVNULL
+        )
+    return source.rsplit("/", 1)[0] + f"/{work}"
+
+
 def database_url(data: Dataset, backend: str) -> str:
+    """A fresh, writable copy of ``data`` on ``backend``."""
     if backend == "sqlite":
         return f"sqlite+aiosqlite:///{sqlite_working_copy(data)}"
     if backend == "postgres":
-        return postgres_copy(data)
+        return postgres_working_copy(data)
     raise SystemExit(f"bench: unknown backend {backend!r}; choose sqlite or postgres")

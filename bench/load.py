@@ -61,6 +61,7 @@ def run_wrk(
     path: str,
     *,
     duration_s: float,
+    max_duration_s: float,
     connections: int,
     warmup_requests: int,
     scratch: Path,
@@ -68,6 +69,8 @@ def run_wrk(
     status, cold_ms, size = probe(base_url, path)
     for _ in range(warmup_requests):
         probe(base_url, path)
+    # Enough time for at least ~10 samples per connection of a slow route.
+    seconds = min(max_duration_s, max(duration_s, cold_ms / 1000 * 10 * connections))
     command = [
         "wrk",
         "--threads",
@@ -75,7 +78,7 @@ def run_wrk(
         "--connections",
         str(connections),
         "--duration",
-        f"{max(1, round(duration_s))}s",
+        f"{max(1, round(seconds))}s",
         "--timeout",
         "30s",
         "--script",

@@ -16,6 +16,7 @@ from typing import Any
 
 from bench import datasets, files, load, routes
 from bench.server import Server
+from bench.variants import Variant, variants
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
 
@@ -41,40 +42,27 @@ def machine() -> dict[str, Any]:
     }
 
 
-def git_revision() -> str:
-    result = subprocess.run(
-        ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, check=False
-    )
-    dirty = subprocess.run(
-        ["git", "status", "--porcelain", "--", "src"], capture_output=True, text=True, check=False
-    )
-    return result.stdout.strip() + ("+dirty" if dirty.stdout.strip() else "")
-
-
-def set_revision(url: str, revision: str) -> None:
-    """Bring the schema to ``revision`` (head = every index; older ones measure 'before')."""
-    datasets.control_tower("migrate", database_url=url)
-    if revision == "head":
-        return
-    from alembic import command
-
-    from control_tower.core.migrate import alembic_config
-
-    command.downgrade(alembic_config(url), revision)
+def prepare(data: datasets.Dataset, backend: str, variant: Variant) -> str:
+    """A fresh copy of ``data`` migrated by the code under test (its indexes, not others')."""
+    url = datasets.database_url(data, backend)
+    datasets.control_tower("migrate", database_url=url, env=variant.env)
+    return url
 
 
 def measure_routes(
-    args: argparse.Namespace, data: datasets.Dataset, backend: str, workers: int
+    args: argparse.Namespace,
+    data: datasets.Dataset,
+    backend: str,
+    workers: int,
+    variant: Variant,
 ) -> dict[str, Any]:
-    url = datasets.database_url(data, backend)
-    set_revision(url, args.revision)
+    url = prepare(data, backend, variant)
     scratch = datasets.CACHE_DIR / "scratch"
     scratch.mkdir(parents=True, exist_ok=True)
-    extra_env = {"CACHE_TTL_S": str(args.cache_ttl)} if args.cache_ttl else {}
-    log_path = RESULTS_DIR / "logs" / f"{data.name}-{backend}-{workers}w.log"
-    with Server(
-        url, port=args.port, workers=workers, log_path=log_path, extra_env=extra_env
-    ) as server:
+    env = {**variant.env, **({"CACHE_TTL_S": str(args.cache_ttl)} if args.cache_ttl else {})}
+    log_path = RESULTS_DIR / "logs" / f"{variant.label}-{data.name}-{backend}-{workers}w.log"
+    connections = args.connections or workers
+    with Server(url, port=args.port, workers=workers, log_path=log_path, extra_env=env) as server:
         rss_idle = server.rss_mb()
         results = []
         for route in routes.select(args.routes):
@@ -83,12 +71,13 @@ def measure_routes(
                 route.name,
                 route.path,
                 duration_s=args.duration,
-                connections=args.connections,
+                max_duration_s=args.max_duration,
+                connections=connections,
                 warmup_requests=args.warmup,
                 scratch=scratch,
             )
             print(
-                f"  {data.name:>9} {backend} {workers}w  {route.name:<42} "
+                f"  {variant.label:>7} {data.name:>9} {backend} {workers}w  {route.name:<42} "
                 f"{result.rps:>8.1f} req/s  p50 {result.p50_ms:7.1f}  p95 {result.p95_ms:7.1f}"
                 f"  p99 {result.p99_ms:7.1f} ms  cold {result.cold_ms:7.1f} ms"
                 + (f"  status {result.status}" if result.status != 200 else "")
@@ -98,10 +87,13 @@ def measure_routes(
             )
             results.append(result.as_dict())
         return {
+            "variant": variant.label,
+            "commit": variant.commit,
             "dataset": data.name,
             "cases": data.cases,
             "backend": backend,
             "workers": workers,
+            "connections": connections,
             "startup_s": round(server.startup_s, 2),
             "rss_idle_mb": [round(x, 1) for x in rss_idle],
             "rss_after_mb": [round(x, 1) for x in server.rss_mb()],
@@ -110,42 +102,46 @@ def measure_routes(
         }
 
 
-def measure_files(args: argparse.Namespace, backend: str) -> dict[str, Any]:
-    out: dict[str, Any] = {"backend": backend, "uploads": [], "exports": []}
+def measure_files(args: argparse.Namespace, backend: str, variant: Variant) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "variant": variant.label,
+        "commit": variant.commit,
+        "backend": backend,
+        "uploads": [],
+        "exports": [],
+    }
     csv_dir = datasets.CACHE_DIR / "csv"
     for rows in args.upload_rows:
         path = files.upload_csv(rows, csv_dir)
-        url = datasets.database_url(datasets.dataset("reference"), backend)
-        set_revision(url, args.revision)
-        log_path = RESULTS_DIR / "logs" / f"upload-{rows}-{backend}.log"
-        with Server(url, port=args.port, workers=1, log_path=log_path) as server:
-            result = files.measure_upload(server, path)
-        print(f"  upload {rows:,} rows ({backend}): {result}", file=sys.stderr, flush=True)
+        url = prepare(datasets.dataset("reference"), backend, variant)
+        log_path = RESULTS_DIR / "logs" / f"{variant.label}-upload-{rows}-{backend}.log"
+        with Server(url, port=args.port, workers=1, log_path=log_path, extra_env=variant.env) as s:
+            result = files.measure_upload(s, path)
+        print(f"  {variant.label} upload {rows:,} rows: {result}", file=sys.stderr, flush=True)
         out["uploads"].append(result)
     for rows in args.export_rows:
         name = "1m" if rows > 200_000 else "200k"
-        url = datasets.database_url(datasets.dataset(name), backend)
-        set_revision(url, args.revision)
-        log_path = RESULTS_DIR / "logs" / f"export-{rows}-{backend}.log"
-        with Server(url, port=args.port, workers=1, log_path=log_path) as server:
-            result = files.measure_export(server, rows)
-        print(f"  export {rows:,} rows ({backend}): {result}", file=sys.stderr, flush=True)
+        url = prepare(datasets.dataset(name), backend, variant)
+        log_path = RESULTS_DIR / "logs" / f"{variant.label}-export-{rows}-{backend}.log"
+        with Server(url, port=args.port, workers=1, log_path=log_path, extra_env=variant.env) as s:
+            result = files.measure_export(s, rows)
+        print(f"  {variant.label} export {rows:,} rows: {result}", file=sys.stderr, flush=True)
         out["exports"].append({"dataset": name, **result})
     return out
 
 
 def run(args: argparse.Namespace) -> Path:
     started = datetime.now(UTC)
+    chosen = variants(args.variants)
     record: dict[str, Any] = {
         "label": args.label,
-        "revision": args.revision,
-        "git": git_revision(),
+        "variants": {v.label: v.commit for v in chosen},
         "command": "python -m bench " + shlex.join(sys.argv[1:]),
         "started_at": started.isoformat(timespec="seconds"),
         "machine": machine(),
         "settings": {
             "duration_s": args.duration,
-            "connections": args.connections,
+            "connections": args.connections or "one per worker",
             "cache_ttl_s": args.cache_ttl,
         },
         "runs": [],
@@ -164,12 +160,15 @@ def run(args: argparse.Namespace) -> Path:
             for workers in args.workers:
                 for name in args.datasets:
                     data = datasets.dataset(name)
-                    record["runs"].append(measure_routes(args, data, backend, workers))
-                    save()
+                    # Variants back to back on each dataset, so they share the machine's load.
+                    for variant in chosen:
+                        record["runs"].append(measure_routes(args, data, backend, workers, variant))
+                        save()
     if args.files or args.files_only:
         for backend in args.backends:
-            record["files"].append(measure_files(args, backend))
-            save()
+            for variant in chosen:
+                record["files"].append(measure_files(args, backend, variant))
+                save()
     save()
-    print(f"bench: wrote {target.relative_to(Path.cwd())}", file=sys.stderr)
+    print(f"bench: wrote {target}", file=sys.stderr)
     return target
