@@ -113,6 +113,17 @@ class Case(Base):
         Index("idx_cases_severity", "severity"),
         Index("idx_cases_category", "category"),
         Index("idx_cases_created_at", "created_at"),
+        # Added by migration 0005_read_indexes (aggregates over large tables).
+        Index(
+            "ix_cases_created_status_severity",
+            "created_at",
+            "status",
+            "severity",
+            "business_unit",
+            "category",
+        ),
+        Index("ix_cases_status_severity", "status", "severity", "business_unit"),
+        Index("ix_cases_resolved_at", "resolved_at", "business_unit"),
     )
 
     id: Mapped[str] = mapped_column(Text, primary_key=True)
