@@ -95,6 +95,7 @@ def measure_routes(
             "workers": workers,
             "connections": connections,
             "startup_s": round(server.startup_s, 2),
+            "warmup_s": round(server.warmup_s, 2),
             "rss_idle_mb": [round(x, 1) for x in rss_idle],
             "rss_after_mb": [round(x, 1) for x in server.rss_mb()],
             "peak_rss_mb": [round(x, 1) for x in server.peak_rss_mb()],
