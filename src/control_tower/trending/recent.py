@@ -64,7 +64,7 @@ class Group:
 
     unit: str
     category: str
-    positions: array[int]
+    positions: list[int]
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,8 +139,8 @@ class Snapshot:
     """An immutable, indexed list of cases in (created_at, rowid) order.
 
     Stored by column (a million-case window is half a million rows): the creation times
-    and ids as strings, the rowids and group positions as machine integers, and the
-    summary, unit and category as references to one shared string each.
+    and ids as strings, the rowids as machine integers, and the summary, unit and
+    category as references to one shared string each.
     """
 
     def __init__(
@@ -159,7 +159,8 @@ class Snapshot:
         self.unit_of = unit_of
         self.category_of = category_of
         self.rows: Sequence[CaseData] = _Rows(self)
-        index: dict[str, dict[tuple[str, str], array[int]]] = {}
+        # Positions stay a list: bisect reads lists directly, an array boxes every probe.
+        index: dict[str, dict[tuple[str, str], list[int]]] = {}
         for position, (summary, unit, category) in enumerate(
             zip(summary_of, unit_of, category_of, strict=True)
         ):
@@ -169,7 +170,7 @@ class Snapshot:
             pair = (unit, category)
             positions = by_pair.get(pair)
             if positions is None:
-                by_pair[pair] = array("l", (position,))
+                by_pair[pair] = [position]
             else:
                 positions.append(position)
         self.summaries: dict[str, Summary] = {
