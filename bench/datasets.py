@@ -36,9 +36,8 @@ class Dataset:
     def cached_path(self) -> Path:
         return CACHE_DIR / f"{self.name}.db"
 
-    @property
-    def work_path(self) -> Path:
-        return CACHE_DIR / "work" / f"{self.name}.db"
+    def work_path(self, copy: str = "") -> Path:
+        return CACHE_DIR / "work" / f"{self.name}{'-' + copy if copy else ''}.db"
 
     @property
     def postgres_database(self) -> str:
@@ -90,10 +89,10 @@ def build(data: Dataset, *, rebuild: bool = False) -> Path:
     return target
 
 
-def sqlite_working_copy(data: Dataset) -> Path:
+def sqlite_working_copy(data: Dataset, copy: str = "") -> Path:
     """A fresh copy of the cached file that a run may write to (uploads, migrations)."""
     source = build(data)
-    work = data.work_path
+    work = data.work_path(copy)
     work.parent.mkdir(parents=True, exist_ok=True)
     for suffix in ("", "-wal", "-shm"):
         Path(f"{work}{suffix}").unlink(missing_ok=True)
@@ -129,11 +128,11 @@ def postgres_copy(data: Dataset) -> str:
     return url
 
 
-def postgres_working_copy(data: Dataset) -> str:
+def postgres_working_copy(data: Dataset, copy: str = "") -> str:
     """A fresh copy of the PostgreSQL database (a template copy: seconds, not minutes)."""
     source = postgres_copy(data)
     admin = POSTGRES_ADMIN_URL
-    work = f"{data.postgres_database}_work"
+    work = f"{data.postgres_database}_work{'_' + copy if copy else ''}"
     for statement in (
         f'DROP DATABASE IF EXISTS "{work}"',
         f'CREATE DATABASE "{work}" TEMPLATE "{data.postgres_database}"',
@@ -144,10 +143,10 @@ def postgres_working_copy(data: Dataset) -> str:
     return source.rsplit("/", 1)[0] + f"/{work}"
 
 
-def database_url(data: Dataset, backend: str) -> str:
-    """A fresh, writable copy of ``data`` on ``backend``."""
+def database_url(data: Dataset, backend: str, copy: str = "") -> str:
+    """A fresh, writable copy of ``data`` on ``backend`` (``copy`` names one of several)."""
     if backend == "sqlite":
-        return f"sqlite+aiosqlite:///{sqlite_working_copy(data)}"
+        return f"sqlite+aiosqlite:///{sqlite_working_copy(data, copy)}"
     if backend == "postgres":
-        return postgres_working_copy(data)
+        return postgres_working_copy(data, copy)
     raise SystemExit(f"bench: unknown backend {backend!r}; choose sqlite or postgres")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -44,9 +45,19 @@ def machine() -> dict[str, Any]:
 
 def prepare(data: datasets.Dataset, backend: str, variant: Variant) -> str:
     """A fresh copy of ``data`` migrated by the code under test (its indexes, not others')."""
-    url = datasets.database_url(data, backend)
+    url = datasets.database_url(data, backend, variant.label)
     datasets.control_tower("migrate", database_url=url, env=variant.env)
     return url
+
+
+def _line(variant: Variant, data: datasets.Dataset, backend: str, workers: int, result: Any) -> str:
+    return (
+        f"  {variant.label:>7} {data.name:>9} {backend} {workers}w  {result.name:<42} "
+        f"{result.rps:>8.1f} req/s  p50 {result.p50_ms:7.1f}  p95 {result.p95_ms:7.1f}"
+        f"  p99 {result.p99_ms:7.1f} ms  cold {result.cold_ms:7.1f} ms"
+        + (f"  status {result.status}" if result.status != 200 else "")
+        + (f"  errors {result.errors}" if result.errors else "")
+    )
 
 
 def measure_routes(
@@ -54,53 +65,72 @@ def measure_routes(
     data: datasets.Dataset,
     backend: str,
     workers: int,
-    variant: Variant,
-) -> dict[str, Any]:
-    url = prepare(data, backend, variant)
+    chosen: list[Variant],
+) -> list[dict[str, Any]]:
+    """Every route on every variant, the variants taking turns route by route.
+
+    All variants' servers run at once (one port each) and each route is measured on each
+    in turn, alternating who goes first, so they share whatever else loads the machine.
+    """
     scratch = datasets.CACHE_DIR / "scratch"
     scratch.mkdir(parents=True, exist_ok=True)
-    env = {**variant.env, **({"CACHE_TTL_S": str(args.cache_ttl)} if args.cache_ttl else {})}
-    log_path = RESULTS_DIR / "logs" / f"{variant.label}-{data.name}-{backend}-{workers}w.log"
     connections = args.connections or workers
-    with Server(url, port=args.port, workers=workers, log_path=log_path, extra_env=env) as server:
-        rss_idle = server.rss_mb()
-        results = []
-        for route in routes.select(args.routes):
-            result = load.run_wrk(
-                server.base_url,
-                route.name,
-                route.path,
-                duration_s=args.duration,
-                max_duration_s=args.max_duration,
-                connections=connections,
-                warmup_requests=args.warmup,
-                scratch=scratch,
+    with contextlib.ExitStack() as stack:
+        servers: list[Server] = []
+        for offset, variant in enumerate(chosen):
+            url = prepare(data, backend, variant)
+            env = {
+                **variant.env,
+                **({"CACHE_TTL_S": str(args.cache_ttl)} if args.cache_ttl else {}),
+            }
+            name = f"{variant.label}-{data.name}-{backend}-{workers}w.log"
+            server = Server(
+                url,
+                port=args.port + offset,
+                workers=workers,
+                log_path=RESULTS_DIR / "logs" / name,
+                extra_env=env,
             )
-            print(
-                f"  {variant.label:>7} {data.name:>9} {backend} {workers}w  {route.name:<42} "
-                f"{result.rps:>8.1f} req/s  p50 {result.p50_ms:7.1f}  p95 {result.p95_ms:7.1f}"
-                f"  p99 {result.p99_ms:7.1f} ms  cold {result.cold_ms:7.1f} ms"
-                + (f"  status {result.status}" if result.status != 200 else "")
-                + (f"  errors {result.errors}" if result.errors else ""),
-                file=sys.stderr,
-                flush=True,
+            servers.append(stack.enter_context(server))
+        idle = [server.rss_mb() for server in servers]
+        results: list[list[dict[str, Any]]] = [[] for _ in chosen]
+        for number, route in enumerate(routes.select(args.routes)):
+            order = list(range(len(chosen)))
+            if number % 2:
+                order.reverse()
+            for index in order:
+                result = load.run_wrk(
+                    servers[index].base_url,
+                    route.name,
+                    route.path,
+                    duration_s=args.duration,
+                    max_duration_s=args.max_duration,
+                    connections=connections,
+                    warmup_requests=args.warmup,
+                    scratch=scratch,
+                )
+                print(_line(chosen[index], data, backend, workers, result), file=sys.stderr)
+                results[index].append(result.as_dict())
+        return [
+            {
+                "variant": variant.label,
+                "commit": variant.commit,
+                "dataset": data.name,
+                "cases": data.cases,
+                "backend": backend,
+                "workers": workers,
+                "connections": connections,
+                "startup_s": round(server.startup_s, 2),
+                "warmup_s": round(server.warmup_s, 2),
+                "rss_idle_mb": [round(x, 1) for x in rss_idle],
+                "rss_after_mb": [round(x, 1) for x in server.rss_mb()],
+                "peak_rss_mb": [round(x, 1) for x in server.peak_rss_mb()],
+                "routes": measured,
+            }
+            for variant, server, rss_idle, measured in zip(
+                chosen, servers, idle, results, strict=True
             )
-            results.append(result.as_dict())
-        return {
-            "variant": variant.label,
-            "commit": variant.commit,
-            "dataset": data.name,
-            "cases": data.cases,
-            "backend": backend,
-            "workers": workers,
-            "connections": connections,
-            "startup_s": round(server.startup_s, 2),
-            "warmup_s": round(server.warmup_s, 2),
-            "rss_idle_mb": [round(x, 1) for x in rss_idle],
-            "rss_after_mb": [round(x, 1) for x in server.rss_mb()],
-            "peak_rss_mb": [round(x, 1) for x in server.peak_rss_mb()],
-            "routes": results,
-        }
+        ]
 
 
 def measure_files(args: argparse.Namespace, backend: str, variant: Variant) -> dict[str, Any]:
@@ -161,10 +191,8 @@ def run(args: argparse.Namespace) -> Path:
             for workers in args.workers:
                 for name in args.datasets:
                     data = datasets.dataset(name)
-                    # Variants back to back on each dataset, so they share the machine's load.
-                    for variant in chosen:
-                        record["runs"].append(measure_routes(args, data, backend, workers, variant))
-                        save()
+                    record["runs"] += measure_routes(args, data, backend, workers, chosen)
+                    save()
     if args.files or args.files_only:
         for backend in args.backends:
             for variant in chosen:
