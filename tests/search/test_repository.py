@@ -48,7 +48,15 @@ class TestOrderedRowids:
             reference_plan = await repository._scan_of(session, original_statement(conditions))
             walk = repository._walk_order(reference_plan)
             assert walk is not None
-            assert await repository._range_index_walk(session, conditions, walk) is not None
+            ranged = await repository._range_index_walk(session, conditions, walk)
+            assert ranged is not None
+            sql, parameters = repository._compiled(
+                session, ranged, indexed_by=repository._RANGE_INDEX
+            )
+            connection = await session.connection()
+            plan = await connection.exec_driver_sql("EXPLAIN QUERY PLAN " + sql, parameters)
+            details = " | ".join(str(row[-1]) for row in plan.all())
+            assert f"COVERING INDEX {repository._RANGE_INDEX}" in details
             walked = await repository.ordered_rowids(session, conditions)
             assert walked is not None
             return [row[0] for row in walked], await _original_walk(session, conditions)

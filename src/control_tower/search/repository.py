@@ -56,6 +56,7 @@ _SEARCH_STEP: Final = re.compile(r"SEARCH cases USING INDEX (\w+) \(")
 # Migration 0005's index over a created_at range with the columns filters test: a walk
 # bounded by dates that tests only these columns reads the index alone.
 _RANGE_INDEX: Final = "ix_cases_created_status_severity"
+_FROM_CASES: Final = re.compile(r"\bFROM cases\b")
 _RANGE_INDEX_COLUMNS: Final = frozenset(
     {"created_at", "status", "severity", "business_unit", "category"}
 )
@@ -140,8 +141,7 @@ async def _range_index_walk(
     )
     if exists.first() is None:
         return None
-    statement = select(ROWID.label("key")).with_hint(CASES, f"INDEXED BY {_RANGE_INDEX}", "sqlite")
-    return _where(statement, conditions).order_by(*walk)
+    return _where(select(ROWID.label("key")), conditions).order_by(*walk)
 
 
 def _where(statement: Select[Any], conditions: Sequence[ColumnElement[bool]]) -> Select[Any]:
@@ -203,7 +203,7 @@ async def ordered_rowids(
     if whole_walk and not table_scan and walk is not None:
         ranged = await _range_index_walk(session, conditions, walk)
         if ranged is not None:
-            return await _plain_rows(session, ranged)
+            return await _plain_rows(session, ranged, indexed_by=_RANGE_INDEX)
     restricted = list(conditions)
     if among is not None:
         # After a table scan the order is rowid order, so SQLite may as well look the
@@ -318,20 +318,30 @@ async def scans_in_rowid_order(session: AsyncSession) -> bool:
     return await _scan_of(session, original_statement(())) == ("SCAN cases",)
 
 
-def _compiled(session: AsyncSession, statement: Select[Any]) -> tuple[str, tuple[Any, ...]]:
+def _compiled(
+    session: AsyncSession, statement: Select[Any], *, indexed_by: str | None = None
+) -> tuple[str, tuple[Any, ...]]:
     compiled = statement.compile(
         dialect=session.get_bind().dialect, compile_kwargs={"render_postcompile": True}
     )
-    return str(compiled), tuple(compiled.params[name] for name in compiled.positiontup or ())
+    sql = str(compiled)
+    if indexed_by is not None:
+        sql, found = _FROM_CASES.subn(f"FROM cases INDEXED BY {indexed_by}", sql, count=1)
+        if not found:
+            raise ValueError("the statement does not read FROM cases")
+    return sql, tuple(compiled.params[name] for name in compiled.positiontup or ())
 
 
-async def _plain_rows(session: AsyncSession, statement: Select[Any]) -> list[tuple[Any, ...]]:
+async def _plain_rows(
+    session: AsyncSession, statement: Select[Any], *, indexed_by: str | None = None
+) -> list[tuple[Any, ...]]:
     """Run ``statement`` on the SQLite driver connection: plain tuples, no row objects.
 
     For the long rowid lists only, where SQLAlchemy's per-row wrapping costs more than the
-    query itself.
+    query itself. ``indexed_by`` makes SQLite read ``cases`` through that index (SQLAlchemy
+    renders no table hints for SQLite).
     """
-    sql, parameters = _compiled(session, statement)
+    sql, parameters = _compiled(session, statement, indexed_by=indexed_by)
     connection = await session.connection()
     raw = await connection.get_raw_connection()
     driver = raw.driver_connection
