@@ -6,6 +6,7 @@ import shutil
 import sqlite3
 from pathlib import Path
 
+import pytest
 from alembic import command
 
 from control_tower.core.migrate import alembic_config, migrate
@@ -62,12 +63,36 @@ class TestReadIndexes:
         migrate(url(target))
         sql = (
             "SELECT count(*) FILTER (WHERE status IN ('open', 'in_progress')) FROM cases "
-            "WHERE created_at >= '2026-01-15' AND +business_unit = 'KFC Delivery'"
+            "WHERE created_at >= '2026-01-15' AND +business_unit = 'KFC Delivery' "
+            "AND status = status"
         )
         assert "COVERING INDEX ix_cases_created_status_severity" in plan(target, sql)
 
     def test_resolved_per_day_uses_an_index(self, tmp_path: Path) -> None:
         target = tmp_path / "new.db"
         migrate(url(target))
-        sql = "SELECT count(*) FROM cases WHERE resolved_at >= '2026-01-09'"
+        sql = "SELECT count(*) FROM cases WHERE resolved_at >= '2026-01-09' AND status = status"
         assert "COVERING INDEX ix_cases_resolved_at" in plan(target, sql)
+
+    @pytest.mark.parametrize(
+        ("sql", "original_index"),
+        [
+            (
+                "SELECT * FROM cases WHERE created_at >= '2026-01-10' ORDER BY created_at DESC",
+                "idx_cases_created_at",
+            ),
+            ("SELECT * FROM cases WHERE status = 'open' AND severity = 'high'", "idx_cases_"),
+            (
+                "SELECT count(*) FROM cases WHERE status IN ('open', 'in_progress')",
+                "idx_cases_status",
+            ),
+        ],
+    )
+    def test_other_statements_keep_the_original_plan(
+        self, tmp_path: Path, sql: str, original_index: str
+    ) -> None:
+        target = tmp_path / "new.db"
+        migrate(url(target))
+        found = plan(target, sql)
+        assert original_index in found
+        assert not any(name in found for name in READ_INDEXES)

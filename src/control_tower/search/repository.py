@@ -34,6 +34,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import visitors
 from sqlalchemy.sql.elements import ColumnClause
 
+from control_tower.core import read_indexes
 from control_tower.core.rows import table
 from control_tower.search.parser import ParsedQuery
 from control_tower.search.ranking import CANONICAL_ISO_GLOB
@@ -141,7 +142,8 @@ async def _range_index_walk(
     )
     if exists.first() is None:
         return None
-    return _where(select(ROWID.label("key")), conditions).order_by(*walk)
+    opted_in = [*conditions, read_indexes.opt_in(CASES)]
+    return _where(select(ROWID.label("key")), opted_in).order_by(*walk)
 
 
 def _where(statement: Select[Any], conditions: Sequence[ColumnElement[bool]]) -> Select[Any]:
