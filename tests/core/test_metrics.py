@@ -50,3 +50,23 @@ class TestSlowQueryLog:
         assert "SELECT 1" in err
         counted = re.search(r"^ct_db_slow_queries_total (\d+)\.0$", metrics, re.M)
         assert counted is not None and int(counted.group(1)) >= 1
+
+
+class TestJobMetrics:
+    async def test_uploads_recomputes_and_events_are_measured(
+        self, client: httpx.AsyncClient
+    ) -> None:
+        from tests.uploads.factories import csv_text, upload_files
+
+        files = upload_files(csv_text(["MET-1", "MET-2"]), "cases.csv", "text/csv")
+        uploaded = await client.post("/api/upload", files=files)
+        assert uploaded.status_code == 200
+        upload_id = uploaded.json()["uploadId"]
+        recomputed = await client.post(f"/api/uploads/{upload_id}/recompute")
+        assert recomputed.status_code == 200
+        text = (await client.get("/metrics")).text
+        assert re.search(r"^ct_upload_duration_seconds_count 1\.0$", text, re.M)
+        assert re.search(r"^ct_recompute_duration_seconds_count 1\.0$", text, re.M)
+        published = re.findall(r'^ct_events_published_total\{type="([^"]+)"\} (\d+)', text, re.M)
+        assert published, text
+        assert all(int(count) >= 1 for _type, count in published)

@@ -14,6 +14,7 @@ missed after its last event id.
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import itertools
 from abc import ABC, abstractmethod
@@ -122,6 +123,8 @@ class EventBus(ABC):
         self.history_size = history
         self.queue_size = queue_size
         self._subscribers: set[Subscription] = set()
+        # Events this process published, by type (read by /metrics).
+        self.published: collections.Counter[str] = collections.Counter()
 
     @abstractmethod
     async def publish(
@@ -195,6 +198,7 @@ class InProcessEventBus(EventBus):
             self._new_id(ms), event_type, channel, iso_from_ms(ms), business_unit, payload
         )
         self._history.append(event)
+        self.published[event_type] += 1
         self._deliver(event)
         return event
 

@@ -106,6 +106,7 @@ class RedisEventBus(EventBus):
             "businessUnit": business_unit,
             "payload": payload,
         }
+        self.published[event_type] += 1
         entry_id = await self.redis.xadd(
             self.stream, {"e": orjson.dumps(body)}, maxlen=self.history_size, approximate=True
         )

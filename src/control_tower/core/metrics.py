@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
-from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from prometheus_client.registry import Collector
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -24,7 +24,7 @@ class _StateCollector(Collector):
     def __init__(self, app_state: Any) -> None:
         self.state = app_state
 
-    def collect(self) -> Iterator[GaugeMetricFamily]:
+    def collect(self) -> Iterator[GaugeMetricFamily | CounterMetricFamily]:
         database = getattr(self.state, "db", None)
         pool = database.engine.pool if database is not None else None
         checked_out = GaugeMetricFamily(
@@ -40,6 +40,12 @@ class _StateCollector(Collector):
         subscribers = GaugeMetricFamily("ct_event_bus_subscribers", "Event bus subscribers")
         subscribers.add_metric([], float(bus.subscriber_count if bus is not None else 0))
         yield subscribers
+        published = CounterMetricFamily(
+            "ct_events_published", "Events published by this process, by type", labels=["type"]
+        )
+        for event_type, count in sorted(getattr(bus, "published", {}).items()):
+            published.add_metric([event_type], float(count))
+        yield published
 
 
 class Metrics:
@@ -60,12 +66,6 @@ class Metrics:
         )
         self.websockets = Gauge(
             "ct_websocket_connections", "Open WebSocket connections", registry=self.registry
-        )
-        self.events_published = Counter(
-            "ct_events_published_total",
-            "Events published by type",
-            ["type"],
-            registry=self.registry,
         )
         self.upload_seconds = Histogram(
             "ct_upload_duration_seconds",

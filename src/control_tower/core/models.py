@@ -119,6 +119,34 @@ class Case(Base):
         Index("idx_cases_severity", "severity"),
         Index("idx_cases_category", "category"),
         Index("idx_cases_created_at", "created_at"),
+        # Added by migration 0005_read_indexes: partial, used only by the statements that
+        # opt in (core.read_indexes).
+        Index(
+            "ix_cases_created_status_severity",
+            "created_at",
+            "status",
+            "severity",
+            "business_unit",
+            "category",
+            sqlite_where=text("status = status"),
+            postgresql_where=text("status = status"),
+        ),
+        Index(
+            "ix_cases_status_severity",
+            "status",
+            "severity",
+            "business_unit",
+            sqlite_where=text("status = status"),
+            postgresql_where=text("status = status"),
+        ),
+        Index(
+            "ix_cases_resolved_at",
+            "resolved_at",
+            "business_unit",
+            "status",
+            sqlite_where=text("status = status"),
+            postgresql_where=text("status = status"),
+        ),
     )
 
     id: Mapped[str] = mapped_column(Str, primary_key=True)

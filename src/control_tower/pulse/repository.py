@@ -16,23 +16,28 @@ the database already has:
   rest on ``created_at``/``status`` never being NULL and on text comparison being a total
   order) and are spelled out where they are used.
 
-The one remaining scan the existing indexes cannot shorten is ``resolved_at`` (no index).
+Each statement opts in to the read indexes of migration 0005 (``core.read_indexes``):
+every count over a ``created_at`` range, a status or ``resolved_at`` reads one index alone.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import pairwise
 from typing import Any
 
 from sqlalchemy import (
+    BindParameter,
     ColumnElement,
     FromClause,
     ScalarSelect,
+    Select,
     Subquery,
     Text,
     and_,
+    bindparam,
     func,
     or_,
     select,
@@ -43,6 +48,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 
+from control_tower.core import read_indexes
 from control_tower.core.models import AlertStatus, CaseStatus, Severity
 from control_tower.core.rows import table
 
@@ -99,7 +105,11 @@ def _unknown_status() -> ColumnElement[bool]:
     return or_(*gaps)
 
 
-def _in_unit(scope: str | None, *, by_index: bool = True) -> list[ColumnElement[bool]]:
+# A business unit as a value or as a bound parameter of a statement built once.
+Scope = str | BindParameter[str] | None
+
+
+def _in_unit(scope: Scope, *, by_index: bool = True) -> list[ColumnElement[bool]]:
     if scope is None:
         return []
     unit = CASES.c.business_unit if by_index else NoIndex(CASES.c.business_unit)
@@ -107,18 +117,24 @@ def _in_unit(scope: str | None, *, by_index: bool = True) -> list[ColumnElement[
 
 
 def _count_cases(
-    scope: str | None, *conditions: ColumnElement[bool], unit_by_index: bool = True
+    scope: Scope,
+    *conditions: ColumnElement[bool],
+    unit_by_index: bool = True,
+    read_index: bool = True,
 ) -> ScalarSelect[int]:
+    # Without opting in to the read indexes the planner keeps the original's choice, which
+    # is best for seeks in the status index and for counting every row.
+    opted_in = [read_indexes.opt_in(CASES)] if read_index else []
     return (
         select(func.count())
         .select_from(CASES)
-        .where(*conditions, *_in_unit(scope, by_index=unit_by_index))
+        .where(*conditions, *_in_unit(scope, by_index=unit_by_index), *opted_in)
         .correlate(None)
         .scalar_subquery()
     )
 
 
-def _count_active_alerts(scope: str | None) -> ScalarSelect[int]:
+def _count_active_alerts(scope: Scope) -> ScalarSelect[int]:
     conditions: list[ColumnElement[bool]] = [ALERTS.c.status == AlertStatus.ACTIVE.value]
     if scope is not None:
         conditions.append(or_(ALERTS.c.business_unit == scope, ALERTS.c.business_unit.is_(None)))
@@ -139,9 +155,9 @@ _SPLITS: dict[str, Callable[[], ColumnElement[bool]]] = {
 
 def _created_between(
     name: str,
-    scope: str | None,
-    low: str,
-    high: str | None,
+    scope: Scope,
+    low: str | BindParameter[str],
+    high: str | BindParameter[str] | None,
     *,
     splits: Sequence[str],
     strict: bool = False,
@@ -153,7 +169,10 @@ def _created_between(
         bounds.append(created < high if strict else created <= high)
     columns = [func.count().label("cases")]
     columns += [func.count().filter(_SPLITS[split]()).label(split) for split in splits]
-    return select(*columns).where(*bounds, *_in_unit(scope, by_index=False)).subquery(name)
+    statement = select(*columns).where(
+        *bounds, *_in_unit(scope, by_index=False), read_indexes.opt_in(CASES)
+    )
+    return statement.subquery(name)
 
 
 def _cross_join(first: FromClause, *others: FromClause) -> FromClause:
@@ -178,29 +197,42 @@ class PulseCounts:
     active_alerts: int
 
 
-async def pulse_counts(
-    session: AsyncSession, *, today_start: str, yesterday_start: str, scope: str | None
-) -> PulseCounts:
-    """The KPI counts in one statement.
+@lru_cache(maxsize=4)
+def _pulse_statement(scoped: bool) -> Select[Any]:
+    """The KPI statement, built once per shape (building it costs more than running it).
 
     * open (urgent) and created before today = open (urgent) - open (urgent) created today:
       ``created_at < T0`` and ``created_at >= T0`` split the cases because it is never NULL;
     * resolved or closed = all - open or in progress - any other status.
     """
+    scope = bindparam("scope", type_=Text()) if scoped else None
+    today_start = bindparam("today_start", type_=Text())
+    yesterday_start = bindparam("yesterday_start", type_=Text())
     created = CASES.c.created_at
     today = _created_between("today", scope, today_start, None, splits=("open", "open_urgent"))
-    statement = select(
+    return select(
         today.c.cases.label("today"),
         today.c.open.label("open_today"),
         today.c.open_urgent.label("urgent_open_today"),
         _count_cases(scope, created >= yesterday_start, created < today_start).label("yesterday"),
         _count_cases(scope, is_open()).label("open"),
         _count_cases(scope, is_open(), is_urgent()).label("urgent_open"),
-        _count_cases(scope, _unknown_status(), unit_by_index=False).label("unknown_status"),
-        _count_cases(scope).label("total"),
+        _count_cases(scope, _unknown_status(), unit_by_index=False, read_index=False).label(
+            "unknown_status"
+        ),
+        _count_cases(scope, read_index=False).label("total"),
         _count_active_alerts(scope).label("active_alerts"),
     ).select_from(today)
-    row = (await session.execute(statement)).one()
+
+
+async def pulse_counts(
+    session: AsyncSession, *, today_start: str, yesterday_start: str, scope: str | None
+) -> PulseCounts:
+    """The KPI counts in one statement."""
+    parameters = {"today_start": today_start, "yesterday_start": yesterday_start}
+    if scope is not None:
+        parameters["scope"] = scope
+    row = (await session.execute(_pulse_statement(scope is not None), parameters)).one()
     return PulseCounts(
         today=row.today,
         yesterday=row.yesterday,
@@ -230,53 +262,73 @@ class DayCounts:
     resolved: int
 
 
-async def day_counts(
-    session: AsyncSession, days: Sequence[DayRange], *, scope: str | None
-) -> list[DayCounts]:
-    """Per day (oldest first): created, open by the day's end, urgent created, resolved.
+@lru_cache(maxsize=8)
+def _day_counts_statement(days: int, scoped: bool) -> Select[Any]:
+    """Per-day counts for ``days`` days as one statement, built once per shape.
 
-    One statement. "Created by the end of day k and open now" is ``open now - open created
-    after end_k``, and ``created_at > end_k`` is the union of the later days, the gaps
-    between consecutive days (empty for canonical ISO text, but counted for exactness) and
-    everything after the last day.
+    "Created by the end of day k and open now" is ``open now - open created after end_k``,
+    and ``created_at > end_k`` is the union of the later days, the gaps between consecutive
+    days (empty for canonical ISO text, but counted for exactness) and everything after the
+    last day.
     """
-    if not days:
-        return []
-    if any(a.end >= b.start for a, b in pairwise(days)):
-        raise ValueError("days must be in order and must not overlap")
+    scope = bindparam("scope", type_=Text()) if scoped else None
+    starts = [bindparam(f"start_{k}", type_=Text()) for k in range(days)]
+    ends = [bindparam(f"end_{k}", type_=Text()) for k in range(days)]
     resolved_at = CASES.c.resolved_at
     on_day = [
-        _created_between(f"day_{k}", scope, day.start, day.end, splits=("urgent", "open"))
-        for k, day in enumerate(days)
+        _created_between(f"day_{k}", scope, starts[k], ends[k], splits=("urgent", "open"))
+        for k in range(days)
     ]
     between = [
-        _created_between(f"gap_{k}", scope, earlier.end, day.start, splits=("open",), strict=True)
-        for k, (earlier, day) in enumerate(pairwise(days), start=1)
+        _created_between(f"gap_{k}", scope, ends[k - 1], starts[k], splits=("open",), strict=True)
+        for k in range(1, days)
     ]
-    after = _created_between("after", scope, days[-1].end, None, splits=("open",), strict=True)
+    after = _created_between("after", scope, ends[-1], None, splits=("open",), strict=True)
     resolved = (
         select(
             *(
                 func.count()
-                .filter(and_(resolved_at >= day.start, resolved_at <= day.end))
+                .filter(and_(resolved_at >= starts[k], resolved_at <= ends[k]))
                 .label(f"day_{k}")
-                for k, day in enumerate(days)
+                for k in range(days)
             )
         )
-        .where(resolved_at >= days[0].start, resolved_at <= days[-1].end, *_in_unit(scope))
+        .where(
+            resolved_at >= starts[0],
+            resolved_at <= ends[-1],
+            *_in_unit(scope),
+            read_indexes.opt_in(CASES),
+        )
         .subquery("resolved")
     )
-    statement = select(
+    return select(
         *(column for sub in on_day for column in (sub.c.cases, sub.c.urgent, sub.c.open)),
         *(sub.c.open for sub in between),
         after.c.open,
         *resolved.c,
         _count_cases(scope, is_open()).label("open_now"),
     ).select_from(_cross_join(*on_day, *between, after, resolved))
-    row = list((await session.execute(statement)).one())
+
+
+async def day_counts(
+    session: AsyncSession, days: Sequence[DayRange], *, scope: str | None
+) -> list[DayCounts]:
+    """Per day (oldest first): created, open by the day's end, urgent created, resolved."""
+    if not days:
+        return []
+    if any(a.end >= b.start for a, b in pairwise(days)):
+        raise ValueError("days must be in order and must not overlap")
+    parameters: dict[str, str] = {}
+    for k, day in enumerate(days):
+        parameters[f"start_{k}"] = day.start
+        parameters[f"end_{k}"] = day.end
+    if scope is not None:
+        parameters["scope"] = scope
+    statement = _day_counts_statement(len(days), scope is not None)
+    row = list((await session.execute(statement, parameters)).one())
     width = 3 * len(days)
     per_day, row = row[:width], row[width:]
-    gaps, row = row[: len(between)], row[len(between) :]
+    gaps, row = row[: len(days) - 1], row[len(days) - 1 :]
     open_after_last, row = row[0], row[1:]
     resolved_counts, open_now = row[: len(days)], row[len(days)]
 
@@ -300,7 +352,11 @@ async def category_counts(
     count = func.count()
     statement = (
         select(CASES.c.category, count.label("count"))
-        .where(CASES.c.created_at >= since, *_in_unit(scope, by_index=False))
+        .where(
+            CASES.c.created_at >= since,
+            *_in_unit(scope, by_index=False),
+            read_indexes.opt_in(CASES),
+        )
         .group_by(NoIndex(CASES.c.category))
         .order_by(count.desc(), CASES.c.category.asc())
     )

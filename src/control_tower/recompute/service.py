@@ -21,6 +21,7 @@ import asyncio
 import contextlib
 import random
 import string
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -191,6 +192,8 @@ class RecomputeRunner:
         self.tasks: dict[str, asyncio.Task[Outcome]] = {}
         self.recovery: asyncio.Task[None] | None = None
         self._last_id_ms = 0
+        # Called with each run's duration in seconds (the app's recompute histogram).
+        self.observe_duration: Callable[[float], None] | None = None
 
     def _id_ms(self, now_ms: int) -> int:
         # Alert ids embed a millisecond; two runs within one must not collide.
@@ -228,6 +231,14 @@ class RecomputeRunner:
                 await lock.release()
 
     async def _run_unlocked(self, upload_id: str, started_ms: int, scope: str | None) -> Outcome:
+        started = time.perf_counter()
+        try:
+            return await self._run_timed(upload_id, started_ms, scope)
+        finally:
+            if self.observe_duration is not None:
+                self.observe_duration(time.perf_counter() - started)
+
+    async def _run_timed(self, upload_id: str, started_ms: int, scope: str | None) -> Outcome:
         try:
             async with self.database.session() as session:
                 generated = await self.work(
@@ -347,6 +358,9 @@ async def recompute_lifespan(app: FastAPI) -> AsyncIterator[None]:
         redis=redis,
         namespace=settings.redis_namespace,
     )
+    metrics = getattr(app.state, "metrics", None)
+    if metrics is not None:
+        runner.observe_duration = metrics.recompute_seconds.observe
     app.state.recompute = runner
     sweeper = asyncio.create_task(runner.sweep_forever(), name="recompute:sweep") if redis else None
     try:

@@ -28,11 +28,13 @@ from sqlalchemy import (
     literal_column,
     or_,
     select,
+    text,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import visitors
 from sqlalchemy.sql.elements import ColumnClause
 
+from control_tower.core import read_indexes
 from control_tower.core.rows import table
 from control_tower.core.sqlcompat import sqlite_order
 from control_tower.search.parser import ParsedQuery
@@ -53,6 +55,13 @@ _INDEX_COLUMN: Final[dict[str, str]] = {
     if len(index.columns) == 1
 }
 _SEARCH_STEP: Final = re.compile(r"SEARCH cases USING INDEX (\w+) \(")
+# Migration 0005's index over a created_at range with the columns filters test: a walk
+# bounded by dates that tests only these columns reads the index alone.
+_RANGE_INDEX: Final = "ix_cases_created_status_severity"
+_FROM_CASES: Final = re.compile(r"\bFROM cases\b")
+_RANGE_INDEX_COLUMNS: Final = frozenset(
+    {"created_at", "status", "severity", "business_unit", "category"}
+)
 
 # The columns the direct route scores with, before the page is known.
 LIGHT_COLUMNS: Final = (
@@ -99,15 +108,43 @@ def search_conditions(parsed: ParsedQuery, *, scope: str | None) -> list[ColumnE
     return conditions
 
 
-def one_index_answers(conditions: Sequence[ColumnElement[bool]]) -> bool:
-    """Whether every condition reads one indexed column (so that index covers a count)."""
-    columns = {
+def _columns(conditions: Sequence[ColumnElement[bool]]) -> set[str]:
+    return {
         element.name
         for condition in conditions
         for element in visitors.iterate(condition)
         if isinstance(element, ColumnClause) and element.table is CASES
     }
+
+
+def one_index_answers(conditions: Sequence[ColumnElement[bool]]) -> bool:
+    """Whether every condition reads one indexed column (so that index covers a count)."""
+    columns = _columns(conditions)
     return len(columns) == 1 and columns <= set(_INDEX_COLUMN.values())
+
+
+async def _range_index_walk(
+    session: AsyncSession, conditions: Sequence[ColumnElement[bool]], walk: list[Any]
+) -> Select[Any] | None:
+    """The rowids in the original's walk order, found through the date-range index.
+
+    When the original walked a large index (a business unit, a severity) that dates then
+    narrowed, reading the few days' entries of the range index and sorting them in that
+    walk's order (its key, then rowid) returns the same rows in the same order.
+    """
+    columns = _columns(conditions)
+    if "created_at" not in columns or not columns <= _RANGE_INDEX_COLUMNS:
+        return None
+    if session.get_bind().dialect.name != "sqlite":
+        return None
+    exists = await session.execute(
+        text("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = :name"),
+        {"name": _RANGE_INDEX},
+    )
+    if exists.first() is None:
+        return None
+    opted_in = [*conditions, read_indexes.opt_in(CASES)]
+    return _where(select(ROWID.label("key")), opted_in).order_by(*walk)
 
 
 def _where(statement: Select[Any], conditions: Sequence[ColumnElement[bool]]) -> Select[Any]:
@@ -165,6 +202,12 @@ async def ordered_rowids(
     """
     reference = await _scan_of(session, original_statement(conditions))
     table_scan = reference == ("SCAN cases",)
+    walk = _walk_order(reference)
+    whole_walk = column is None and among is None and not excluding and limit is None
+    if whole_walk and not table_scan and walk is not None:
+        ranged = await _range_index_walk(session, conditions, walk)
+        if ranged is not None:
+            return await _plain_rows(session, ranged, indexed_by=_RANGE_INDEX)
     restricted = list(conditions)
     if among is not None:
         # After a table scan the order is rowid order, so SQLite may as well look the
@@ -279,20 +322,30 @@ async def scans_in_rowid_order(session: AsyncSession) -> bool:
     return await _scan_of(session, original_statement(())) == ("SCAN cases",)
 
 
-def _compiled(session: AsyncSession, statement: Select[Any]) -> tuple[str, tuple[Any, ...]]:
+def _compiled(
+    session: AsyncSession, statement: Select[Any], *, indexed_by: str | None = None
+) -> tuple[str, tuple[Any, ...]]:
     compiled = statement.compile(
         dialect=session.get_bind().dialect, compile_kwargs={"render_postcompile": True}
     )
-    return str(compiled), tuple(compiled.params[name] for name in compiled.positiontup or ())
+    sql = str(compiled)
+    if indexed_by is not None:
+        sql, found = _FROM_CASES.subn(f"FROM cases INDEXED BY {indexed_by}", sql, count=1)
+        if not found:
+            raise ValueError("the statement does not read FROM cases")
+    return sql, tuple(compiled.params[name] for name in compiled.positiontup or ())
 
 
-async def _plain_rows(session: AsyncSession, statement: Select[Any]) -> list[tuple[Any, ...]]:
+async def _plain_rows(
+    session: AsyncSession, statement: Select[Any], *, indexed_by: str | None = None
+) -> list[tuple[Any, ...]]:
     """Run ``statement`` on the SQLite driver connection: plain tuples, no row objects.
 
     For the long rowid lists only, where SQLAlchemy's per-row wrapping costs more than the
-    query itself.
+    query itself. ``indexed_by`` makes SQLite read ``cases`` through that index (SQLAlchemy
+    renders no table hints for SQLite).
     """
-    sql, parameters = _compiled(session, statement)
+    sql, parameters = _compiled(session, statement, indexed_by=indexed_by)
     connection = await session.connection()
     raw = await connection.get_raw_connection()
     driver = raw.driver_connection

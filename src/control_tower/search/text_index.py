@@ -193,14 +193,12 @@ async def current_index(session: AsyncSession, *, rebuild: bool = False) -> Case
         latest = await repository.max_rowid(session)
         if latest < index.loaded_upto:
             index = _INDEXES[engine] = CaseTextIndex()
-        if latest > index.loaded_upto:
-            batches = []
+        # One batch at a time: holding every row before indexing them took a worker to
+        # several times the index's own size at a million cases.
+        while index.loaded_upto < latest:
             low = index.loaded_upto
-            while low < latest:
-                high = min(latest, low + _BATCH)
-                batches.append(await repository.case_texts_after(session, low, upto=high))
-                low = high
-            index.extend(batches, upto=latest)
+            high = min(latest, low + _BATCH)
+            index.extend([await repository.case_texts_after(session, low, upto=high)], upto=high)
     return index
 
 

@@ -26,13 +26,14 @@ from __future__ import annotations
 import asyncio
 import sys
 import weakref
+from array import array
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from heapq import merge
 from itertools import islice
-from typing import Any
+from typing import Any, overload
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -74,19 +75,99 @@ class Summary:
     groups: list[Group]
 
 
-class Snapshot:
-    """An immutable, indexed list of cases in (created_at, rowid) order."""
+class _Rows(Sequence[CaseData]):
+    """The snapshot's cases as ``CaseData``, built on access from its columns."""
 
-    def __init__(self, keys: list[str], rowids: list[int], rows: list[CaseData]) -> None:
+    def __init__(self, snapshot: Snapshot) -> None:
+        self._snapshot = snapshot
+
+    def __len__(self) -> int:
+        return len(self._snapshot.keys)
+
+    def _at(self, position: int) -> CaseData:
+        snapshot = self._snapshot
+        return CaseData(
+            snapshot.ids[position],
+            snapshot.summary_of[position],
+            snapshot.unit_of[position],
+            snapshot.category_of[position],
+            snapshot.keys[position],
+        )
+
+    @overload
+    def __getitem__(self, index: int) -> CaseData: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[CaseData]: ...
+
+    def __getitem__(self, index: int | slice) -> CaseData | list[CaseData]:
+        if isinstance(index, slice):
+            return [self._at(position) for position in range(*index.indices(len(self)))]
+        return self._at(range(len(self))[index])
+
+
+class SnapshotBuilder:
+    """Columns of a snapshot filled batch by batch, so no full list of rows is ever held."""
+
+    def __init__(self) -> None:
+        self.keys: list[str] = []
+        self.rowids: array[int] = array("q")
+        self.ids: list[str] = []
+        self.summary_of: list[str] = []
+        self.unit_of: list[str] = []
+        self.category_of: list[str] = []
+
+    def add(self, rows: Iterable[Row]) -> None:
+        intern = sys.intern
+        keys, rowids, ids = self.keys, self.rowids, self.ids
+        summary_of, unit_of, category_of = self.summary_of, self.unit_of, self.category_of
+        for rowid, case_id, summary, unit, category, created_at in rows:
+            keys.append(created_at)
+            rowids.append(rowid)
+            ids.append(case_id)
+            summary_of.append(intern(summary))
+            unit_of.append(intern(unit))
+            category_of.append(intern(category))
+
+    def build(self) -> Snapshot:
+        return Snapshot(
+            self.keys, self.rowids, self.ids, self.summary_of, self.unit_of, self.category_of
+        )
+
+
+class Snapshot:
+    """An immutable, indexed list of cases in (created_at, rowid) order.
+
+    Stored by column (a million-case window is half a million rows): the creation times
+    and ids as strings, the rowids as machine integers, and the summary, unit and
+    category as references to one shared string each.
+    """
+
+    def __init__(
+        self,
+        keys: list[str],
+        rowids: array[int],
+        ids: list[str],
+        summary_of: list[str],
+        unit_of: list[str],
+        category_of: list[str],
+    ) -> None:
         self.keys = keys
         self.rowids = rowids
-        self.rows = rows
+        self.ids = ids
+        self.summary_of = summary_of
+        self.unit_of = unit_of
+        self.category_of = category_of
+        self.rows: Sequence[CaseData] = _Rows(self)
+        # Positions stay a list: bisect reads lists directly, an array boxes every probe.
         index: dict[str, dict[tuple[str, str], list[int]]] = {}
-        for position, case in enumerate(rows):
-            by_pair = index.get(case.summary)
+        for position, (summary, unit, category) in enumerate(
+            zip(summary_of, unit_of, category_of, strict=True)
+        ):
+            by_pair = index.get(summary)
             if by_pair is None:
-                by_pair = index[case.summary] = {}
-            pair = (case.business_unit, case.category)
+                by_pair = index[summary] = {}
+            pair = (unit, category)
             positions = by_pair.get(pair)
             if positions is None:
                 by_pair[pair] = [position]
@@ -101,35 +182,37 @@ class Snapshot:
         }
 
     @classmethod
-    def of_rows(cls, rows: Sequence[Row]) -> Snapshot:
-        intern = sys.intern
-        return cls(
-            [intern(row[5]) for row in rows],
-            [row[0] for row in rows],
-            [
-                CaseData(row[1], intern(row[2]), intern(row[3]), intern(row[4]), intern(row[5]))
-                for row in rows
-            ],
+    def of_rows(cls, rows: Iterable[Row]) -> Snapshot:
+        """A snapshot of ``(rowid, id, summary, unit, category, created_at)`` rows in order."""
+        builder = SnapshotBuilder()
+        builder.add(rows)
+        return builder.build()
+
+    def _row(self, position: int) -> Row:
+        return (
+            self.rowids[position],
+            self.ids[position],
+            self.summary_of[position],
+            self.unit_of[position],
+            self.category_of[position],
+            self.keys[position],
         )
 
     def merged(self, added: Sequence[Row]) -> Snapshot:
         """This snapshot with ``added`` rows (sorted by created_at, rowid) merged in."""
-        fresh = Snapshot.of_rows(added)
-        items = merge(
-            zip(self.keys, self.rowids, self.rows, strict=True),
-            zip(fresh.keys, fresh.rowids, fresh.rows, strict=True),
-            key=lambda item: (item[0], item[1]),
-        )
-        keys, rowids, rows = [], [], []
-        for key, rowid, row in items:
-            keys.append(key)
-            rowids.append(rowid)
-            rows.append(row)
-        return Snapshot(keys, rowids, rows)
+        existing = (self._row(position) for position in range(len(self.keys)))
+        return Snapshot.of_rows(merge(existing, added, key=lambda row: (row[5], row[0])))
 
     def since(self, floor: str) -> Snapshot:
         cut = bisect_left(self.keys, floor)
-        return Snapshot(self.keys[cut:], self.rowids[cut:], self.rows[cut:])
+        return Snapshot(
+            self.keys[cut:],
+            self.rowids[cut:],
+            self.ids[cut:],
+            self.summary_of[cut:],
+            self.unit_of[cut:],
+            self.category_of[cut:],
+        )
 
     def bounds(self, start: str, end: str) -> tuple[int, int]:
         """Positions ``[low, high)`` of the cases with ``start <= created_at <= end``."""
@@ -314,7 +397,7 @@ class RecentCases:
         self.lock = asyncio.Lock()
         self.floor: str | None = None
         self.fingerprint: Fingerprint | None = None
-        self.snapshot = Snapshot([], [], [])
+        self.snapshot = Snapshot.of_rows(())
         self.reloads = 0
         self.merges = 0
 
@@ -361,8 +444,12 @@ class RecentCases:
 
     async def _reload(self, session: AsyncSession, floor_ms: int, fingerprint: Fingerprint) -> None:
         floor = iso_from_ms(floor_ms)
-        rows = await repository.rows_since(session, floor, upto_rowid=fingerprint[0])
-        self.snapshot = Snapshot.of_rows(rows)
+        builder = SnapshotBuilder()
+        async for batch in repository.rows_since_in_batches(
+            session, floor, upto_rowid=fingerprint[0]
+        ):
+            builder.add(batch)
+        self.snapshot = builder.build()
         self.floor = floor
         self.fingerprint = fingerprint
         self.reloads += 1

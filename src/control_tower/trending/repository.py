@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from typing import Any
 
 from sqlalchemy import (
@@ -129,3 +129,24 @@ async def rows_since(
     )
     result = await session.execute(statement)
     return [(row[0], row[1], row[2], row[3], row[4], row[5]) for row in result]
+
+
+async def rows_since_in_batches(
+    session: AsyncSession,
+    floor: str,
+    *,
+    upto_rowid: int | None = None,
+    batch_size: int = 20_000,
+) -> AsyncIterator[list[tuple[int, str, str, str, str, str]]]:
+    """``rows_since`` streamed in batches (a million-case window is half a million rows)."""
+    conditions = [cases.c.created_at >= floor]
+    if upto_rowid is not None:
+        conditions.append(case_rowid <= upto_rowid)
+    statement = (
+        select(case_rowid, *CASE_DATA_COLUMNS)
+        .where(*conditions)
+        .order_by(cases.c.created_at, case_rowid)
+    )
+    result = await session.stream(statement)
+    async for partition in result.partitions(batch_size):
+        yield [(row[0], row[1], row[2], row[3], row[4], row[5]) for row in partition]

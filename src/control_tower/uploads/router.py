@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any, Final
 
 from fastapi import APIRouter, Request
@@ -160,6 +161,7 @@ async def upload_cases(
     upload = service.UploadedFile(
         name=part.filename, content_type=part.content_type or "", data=bytes(part.data)
     )
+    started = time.perf_counter()
     reply = await service.import_upload(
         session,
         upload,
@@ -168,6 +170,7 @@ async def upload_cases(
         settings=settings,
         allow_duplicate=allow_duplicate,
     )
+    request.app.state.metrics.upload_seconds.observe(time.perf_counter() - started)
     return JSResponse(reply.body, status_code=reply.status_code)
 
 
