@@ -18,6 +18,7 @@ import io
 import json
 import logging
 import string
+import sys
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -84,6 +85,7 @@ async def logged(tmp_path: Path) -> AsyncIterator[Logged]:
             yield Logged(app, buffer)
         finally:
             client_log.setLevel(client_level)
+            structlog.configure(logger_factory=structlog.PrintLoggerFactory(file=sys.stderr))
             for handler, stream in zip(streams, previous, strict=True):
                 if stream is not None:
                     handler.setStream(stream)
