@@ -34,7 +34,7 @@ from websockets.asyncio.client import ClientConnection, connect
 
 from control_tower.core.clock import Clock
 from control_tower.core.events import CHANNELS
-from tests.properties.support_b import fresh_database
+from tests.properties.support_b import fresh_database, give_password
 from tests.support.paths import CLOCK_START
 from tests.support.server import LiveServer, make_settings
 
@@ -93,7 +93,7 @@ class Server:
 def server(tmp_path: Path) -> Iterator[Server]:
     database = fresh_database(tmp_path)
     settings = make_settings(database, auth_mode="required", api_rate_limit_per_minute=0)
-    asyncio.run(_give_passwords(settings))
+    asyncio.run(give_password(settings, PASSWORD, *(user.id for user in USERS.values())))
     live = LiveServer(settings, clock=Clock(CLOCK_START))
     live.start()
     try:
@@ -108,12 +108,6 @@ def server(tmp_path: Path) -> Iterator[Server]:
         yield Server(live, tokens)
     finally:
         live.stop()
-
-
-async def _give_passwords(settings: Any) -> None:
-    from tests.properties.support_b import give_password
-
-    await give_password(settings, PASSWORD, *(user.id for user in USERS.values()))
 
 
 channel_sets = st.frozensets(st.sampled_from(CHANNELS), max_size=3)
