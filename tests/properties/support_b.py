@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import jsonschema_rs
 from fastapi import FastAPI
+from jsonschema import Draft202012Validator
 
 from control_tower.auth.passwords import hash_password
 from control_tower.auth.repository import set_password_hash
@@ -91,5 +91,5 @@ def resolve(spec: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
 def schema_errors(spec: dict[str, Any], schema: dict[str, Any], instance: Any) -> list[str]:
     """Every way ``instance`` fails ``schema`` (``$ref`` resolved against the document)."""
     root = {**schema, "components": spec.get("components", {})}
-    validator = jsonschema_rs.validator_for(root)
+    validator = Draft202012Validator(root)
     return [error.message for error in validator.iter_errors(instance)]
