@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractAsyncContextManager, AsyncExitStack, asynccontextmanager
+from typing import Any
 
 import redis.asyncio as aioredis
 import structlog
 from fastapi import APIRouter, Depends, FastAPI
+from fastapi.openapi.utils import get_openapi
 from prometheus_client import CONTENT_TYPE_LATEST
 from starlette.middleware.cors import CORSMiddleware
 from starlette.responses import Response
@@ -25,6 +27,7 @@ from control_tower.core.http import FrameworkMiddleware, RouteTable
 from control_tower.core.jsonenc import JSResponse
 from control_tower.core.logging import RequestContextMiddleware, configure_logging
 from control_tower.core.metrics import Metrics, MetricsMiddleware
+from control_tower.core.openapi import complete_openapi
 from control_tower.core.ratelimit import MemoryRateLimiter, RedisRateLimiter
 from control_tower.core.security import SecurityMiddleware
 from control_tower.health.router import router as health_router
@@ -156,6 +159,19 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     async def metrics() -> Response:
         return Response(app.state.metrics.render(), media_type=CONTENT_TYPE_LATEST)
 
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = complete_openapi(
+                get_openapi(
+                    title=app.title,
+                    version=app.version,
+                    description=app.description,
+                    routes=app.routes,
+                )
+            )
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
     install_error_handlers(app)
     app.include_router(health_router)
     app.include_router(auth_router)

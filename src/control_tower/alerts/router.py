@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Path, Request
 from starlette.convertors import Convertor, register_url_convertor
 
 from control_tower.alerts import service
@@ -123,6 +123,9 @@ async def count_alerts(session: SessionDep, user: CurrentUser, clock: ClockDep) 
     return JSResponse({**counts, "timestamp": clock.now_iso()})
 
 
+AlertId = Path(description="Alert id, e.g. `alert-spike-1`", examples=["alert-spike-1"])
+
+
 @router.get(
     "/api/alerts/{alert_id:alert_id}",
     summary="Get an alert",
@@ -134,10 +137,10 @@ async def count_alerts(session: SessionDep, user: CurrentUser, clock: ClockDep) 
     },
 )
 async def get_alert(
-    alert_id: str,
     session: SessionDep,
     user: CurrentUser,
     clock: ClockDep,
+    alert_id: str = AlertId,
 ) -> JSResponse:
     """Get an alert with recent sample cases, risk phrases and its comparison window."""
     detail = await service.get_alert_detail(
@@ -165,11 +168,11 @@ async def get_alert(
     },
 )
 async def escalate_alert(
-    alert_id: str,
     request: Request,
     session: SessionDep,
     user: CurrentUser,
     clock: ClockDep,
+    alert_id: str = AlertId,
 ) -> JSResponse:
     """Raise an alert to critical severity and send an escalation share."""
     try:

@@ -55,6 +55,25 @@ class SessionOut(BaseModel):
 
 
 class MeResponse(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "user": {
+                        "id": "user-manager-1",
+                        "name": "Somchai Manager",
+                        "email": "manager1@thaibev.com",
+                        "role": "bu_manager",
+                        "businessUnit": "Beer & Spirits",
+                    },
+                    "authenticatedVia": "bearer",
+                    "sessionId": "sess-2f9c",
+                    "authMode": "required",
+                }
+            ]
+        }
+    )
+
     user: UserOut
     authenticatedVia: str = Field(description="bearer, cookie or demo")
     sessionId: str | None
@@ -62,5 +81,9 @@ class MeResponse(BaseModel):
 
 
 class LogoutResponse(BaseModel):
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"success": True, "sessionsEnded": 1}]}
+    )
+
     success: bool
     sessionsEnded: int

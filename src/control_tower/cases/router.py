@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Path, Request
 
 from control_tower.auth.deps import CurrentUser
 from control_tower.cases import service
@@ -95,7 +95,11 @@ async def list_cases(request: Request, session: SessionDep, user: CurrentUser) -
         404: {"model": ErrorBody, "description": "No case has this id."},
     },
 )
-async def get_case(case_id: str, session: SessionDep, user: CurrentUser) -> JSResponse:
+async def get_case(
+    session: SessionDep,
+    user: CurrentUser,
+    case_id: str = Path(description="Case id, e.g. `case-8`", examples=["case-8"]),
+) -> JSResponse:
     """Get a case with its generated summary and timeline."""
     detail = await service.get_case_detail(session, case_id=case_id, scope=user.scope)
     return JSResponse(detail)

@@ -84,6 +84,16 @@ async def _nothing() -> AsyncIterator[bytes]:
     yield b""
 
 
+CSV_EXAMPLE = (
+    "Case Number,Created At,Business Unit,Channel,Status,Category,Subcategory,Severity,"
+    "Sentiment,Summary,Customer Name,Agent ID,Assigned To,Risk Flag,Needs Review,Resolved At,"
+    "Updated At\n"
+    "CC-002140,2026-01-15,Beer & Spirits,Web,Closed,Promotions & Pricing,Bundle Issues,Medium,"
+    "Negative,Online promo code expired early,John Anderson,agent-20,user-supervisor-1,No,Yes,,"
+    "2026-01-15"
+)
+
+
 @router.get(
     "/api/export",
     summary="Export cases as CSV or XLSX",
@@ -96,7 +106,7 @@ async def _nothing() -> AsyncIterator[bytes]:
             "workbook SheetJS 0.18.5 wrote (one sheet `Cases`).",
             "headers": _FILE_HEADERS,
             "content": {
-                service.CSV_MEDIA_TYPE: {"schema": {"type": "string"}},
+                service.CSV_MEDIA_TYPE: {"schema": {"type": "string"}, "example": CSV_EXAMPLE},
                 service.XLSX_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}},
             },
         },

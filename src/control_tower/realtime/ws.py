@@ -123,9 +123,11 @@ class Connection:
         self.last_seen = time.monotonic()
 
     async def send(self, message: dict[str, Any]) -> None:
-        await asyncio.wait_for(
-            self.websocket.send_text(orjson.dumps(message).decode()), SEND_TIMEOUT_S
-        )
+        # asyncio.timeout, not wait_for: on Python 3.11 wait_for swallows a cancellation
+        # that arrives as the awaited call completes, and the connection would outlive its
+        # client (holding its bus subscription) until the next heartbeat.
+        async with asyncio.timeout(SEND_TIMEOUT_S):
+            await self.websocket.send_text(orjson.dumps(message).decode())
 
     async def resubscribe(self, last_event_id: str | None) -> None:
         if self.subscription is not None:
@@ -143,7 +145,8 @@ class Connection:
             assert self.subscription is not None
             subscription = self.subscription
             try:
-                event = await asyncio.wait_for(subscription.get(), self.heartbeat_s)
+                async with asyncio.timeout(self.heartbeat_s):
+                    event = await subscription.get()
             except TimeoutError:
                 if time.monotonic() - self.last_seen > 2 * self.heartbeat_s:
                     await self.websocket.close(CLOSE_HEARTBEAT, "heartbeat missed")

@@ -32,6 +32,17 @@ UploadId = Path(description="Upload id as returned by `POST /api/upload`")
         200: {
             "model": RecomputeCompleted | RecomputeAlreadyRunning,
             "description": "Finished in time, or already in progress",
+            "content": {
+                "application/json": {
+                    "example": {
+                        "success": True,
+                        "status": "completed",
+                        "alertsGenerated": 3,
+                        "trendingUpdated": True,
+                        "completedAt": "2026-01-15T10:05:06.287Z",
+                    }
+                }
+            },
         },
         202: {"model": RecomputeAccepted, "description": "Still running; poll the GET route"},
         403: {"model": ErrorBody, "description": "Neither an admin nor the uploader"},

@@ -63,6 +63,48 @@ class TrendingMetadata(BaseModel):
 class TrendingList(BaseModel):
     """Top rising terms of the window."""
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "topics": [
+                        {
+                            "term": "discount code",
+                            "currentCount": 6,
+                            "baselineCount": 1,
+                            "percentChange": 500,
+                            "trendScore": 1000,
+                            "direction": "rising",
+                            "impactedBUs": ["Beer & Spirits"],
+                            "sampleCases": [
+                                {
+                                    "id": "case-101",
+                                    "summary": "Discount code THAIBEV20 not applied - Villa Market",
+                                    "businessUnit": "Beer & Spirits",
+                                    "category": "Payment & Billing",
+                                    "createdAt": "2026-01-15T10:00:00.000Z",
+                                }
+                            ],
+                        }
+                    ],
+                    "metadata": {
+                        "window": "24h",
+                        "currentPeriod": {
+                            "start": "2026-01-14T10:05:00.608Z",
+                            "end": "2026-01-15T10:05:00.608Z",
+                            "caseCount": 131,
+                        },
+                        "baselinePeriod": {
+                            "start": "2026-01-13T10:05:00.608Z",
+                            "end": "2026-01-14T10:05:00.608Z",
+                            "caseCount": 87,
+                        },
+                    },
+                }
+            ]
+        }
+    )
+
     topics: list[TrendingTopic]
     metadata: TrendingMetadata
 
@@ -98,6 +140,48 @@ class TopicMetadata(BaseModel):
 
 class TopicDetail(BaseModel):
     """One topic over the window, with 14 days of daily counts."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "topic": "discount code",
+                    "normalizedTopic": "discount code",
+                    "metrics": {
+                        "currentCount": 9,
+                        "baselineCount": 4,
+                        "percentChange": 125,
+                        "trendScore": 431.73470493638354,
+                        "direction": "rising",
+                    },
+                    "impactedBUs": ["Beer & Spirits"],
+                    "dailyTrend": [{"date": "2026-01-14", "count": 2}],
+                    "categoryBreakdown": [{"category": "Promotions & Pricing", "count": 8}],
+                    "buBreakdown": [{"businessUnit": "Beer & Spirits", "count": 9}],
+                    "sampleCases": [
+                        {
+                            "id": "case-2084",
+                            "summary": "Discount code CHANG50 rejected at checkout",
+                            "businessUnit": "Beer & Spirits",
+                            "category": "Promotions & Pricing",
+                            "createdAt": "2026-01-12T10:00:00.000Z",
+                        }
+                    ],
+                    "metadata": {
+                        "window": "7d",
+                        "currentPeriod": {
+                            "start": "2026-01-08T10:05:00.960Z",
+                            "end": "2026-01-15T10:05:00.960Z",
+                        },
+                        "baselinePeriod": {
+                            "start": "2026-01-01T10:05:00.960Z",
+                            "end": "2026-01-08T10:05:00.960Z",
+                        },
+                    },
+                }
+            ]
+        }
+    )
 
     topic: str = Field(description="The path segment, percent-decoded", examples=["Discount Code!"])
     normalizedTopic: str = Field(examples=["discount code"])
@@ -170,6 +254,48 @@ class PredictionsMetadata(BaseModel):
 class PredictionList(BaseModel):
     """Predicted risks, most severe first."""
 
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "predictions": [
+                        {
+                            "id": "pred-accelerating_growth-online-1768471500908",
+                            "term": "online",
+                            "type": "accelerating_growth",
+                            "severity": "high",
+                            "title": "online - Accelerating Growth",
+                            "explanation": (
+                                '"online" shows accelerating growth at 75% daily rate. '
+                                "Projected to reach 12 cases tomorrow if trend continues."
+                            ),
+                            "currentCount": 26,
+                            "projectedCount": 12,
+                            "growthRate": 75,
+                            "impactedBUs": ["Beer & Spirits"],
+                            "sampleCases": [
+                                {
+                                    "id": "case-101",
+                                    "summary": "Discount code THAIBEV20 not applied - Villa Market",
+                                    "businessUnit": "Beer & Spirits",
+                                    "category": "Payment & Billing",
+                                    "createdAt": "2026-01-15T10:00:00.000Z",
+                                }
+                            ],
+                            "createdAt": "2026-01-15T10:05:00.908Z",
+                        }
+                    ],
+                    "metadata": {
+                        "window": "7d",
+                        "threshold": 100,
+                        "totalCasesAnalyzed": 1060,
+                        "analysisDate": "2026-01-15T10:05:00.908Z",
+                    },
+                }
+            ]
+        }
+    )
+
     predictions: list[PredictedRisk]
     metadata: PredictionsMetadata
 
@@ -194,6 +320,69 @@ class ComputeMetadata(BaseModel):
 
 class ComputeResult(BaseModel):
     """The computed snapshot, stored in trending_topics."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "examples": [
+                {
+                    "success": True,
+                    "computed": {"trendingTopics": 10, "predictedRisks": 8},
+                    "topics": [
+                        {
+                            "term": "discount code",
+                            "currentCount": 6,
+                            "baselineCount": 1,
+                            "percentChange": 500,
+                            "trendScore": 1000,
+                            "direction": "rising",
+                            "impactedBUs": ["Beer & Spirits"],
+                            "sampleCases": [
+                                {
+                                    "id": "case-101",
+                                    "summary": "Discount code THAIBEV20 not applied - Villa Market",
+                                    "businessUnit": "Beer & Spirits",
+                                    "category": "Payment & Billing",
+                                    "createdAt": "2026-01-15T10:00:00.000Z",
+                                }
+                            ],
+                        }
+                    ],
+                    "predictions": [
+                        {
+                            "id": "pred-accelerating_growth-online-1768471500908",
+                            "term": "online",
+                            "type": "accelerating_growth",
+                            "severity": "high",
+                            "title": "online - Accelerating Growth",
+                            "explanation": (
+                                '"online" shows accelerating growth at 75% daily rate. '
+                                "Projected to reach 12 cases tomorrow if trend continues."
+                            ),
+                            "currentCount": 26,
+                            "projectedCount": 12,
+                            "growthRate": 75,
+                            "impactedBUs": ["Beer & Spirits"],
+                            "sampleCases": [
+                                {
+                                    "id": "case-101",
+                                    "summary": "Discount code THAIBEV20 not applied - Villa Market",
+                                    "businessUnit": "Beer & Spirits",
+                                    "category": "Payment & Billing",
+                                    "createdAt": "2026-01-15T10:00:00.000Z",
+                                }
+                            ],
+                            "createdAt": "2026-01-15T10:05:00.908Z",
+                        }
+                    ],
+                    "metadata": {
+                        "window": "24h",
+                        "computedAt": "2026-01-15T10:05:00.866Z",
+                        "totalCasesAnalyzed": 1060,
+                    },
+                }
+            ]
+        }
+    )
 
     success: bool = True
     computed: ComputedCounts

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from typing import Any, Final
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Path, Request
 from starlette.responses import Response
 
 from control_tower.auth.deps import CurrentUser
@@ -181,7 +181,9 @@ async def upload_cases(
     responses={
         200: {
             "description": "The template, as an attachment named case-upload-template.csv",
-            "content": {"text/csv": {"example": service.TEMPLATE_CSV}},
+            "content": {
+                "text/csv": {"schema": {"type": "string"}, "example": service.TEMPLATE_CSV}
+            },
         }
     },
 )
@@ -215,6 +217,10 @@ async def list_uploads(request: Request, session: SessionDep) -> Any:
     summary="Get one upload with its errors",
     responses={200: {"model": UploadDetail}, 404: {"model": ErrorBody}},
 )
-async def get_upload(upload_id: str, session: SessionDep, viewer: CurrentUser) -> Any:
+async def get_upload(
+    session: SessionDep,
+    viewer: CurrentUser,
+    upload_id: str = Path(description="Upload id as returned by `POST /api/upload`"),
+) -> Any:
     """Return one upload, its parsed row errors and how many cases it imported."""
     return JSResponse(await service.get_upload(session, upload_id, scope=viewer.scope))
