@@ -11,24 +11,19 @@ statements written for them mention: every other query keeps the original's plan
 its row order (see ``core.read_indexes``).
 
 Revision ID: 0005_read_indexes
-Revises: 0004_row_order when present, else 0003_auth
+Revises: 0004_row_order
 Create Date: 2026-11-26
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
 
 import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0005_read_indexes"
-# PostgreSQL support adds 0004_row_order on another branch; this revision follows it when
-# both are present so the history keeps a single head whichever branch lands first.
-down_revision: str | None = (
-    "0004_row_order" if (Path(__file__).parent / "0004_row_order.py").exists() else "0003_auth"
-)
+down_revision: str | None = "0004_row_order"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
