@@ -37,6 +37,7 @@ async def _original_walk(session: AsyncSession, conditions: Any) -> list[int]:
     return [row.key for row in (await session.execute(statement)).all()]
 
 
+@pytest.mark.sqlite_only("the date-range index walk and EXPLAIN QUERY PLAN are SQLite's")
 class TestOrderedRowids:
     @pytest.mark.parametrize("name", sorted(CONDITIONS))
     def test_range_index_walk_returns_the_original_walk(
