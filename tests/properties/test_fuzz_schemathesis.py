@@ -1,17 +1,20 @@
 """Schemathesis against the app's own OpenAPI: no 5xx, every answer matches its documentation.
 
 One real uvicorn serves a fresh copy of the reference database for the whole module; every
-documented operation gets a bounded number of generated requests (valid and invalid), and
-each response is checked for a server error, a documented status code, a documented content
-type and a body that validates against the documented schema.
+documented operation gets a bounded number of generated requests (valid and invalid), each
+sent twice: as the demo user (an admin) and as a unit-scoped manager with a real token. Each
+response is checked for an unexpected server error, a documented status code, a documented
+content type and a body that validates against the documented schema.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
-from pathlib import Path
+from dataclasses import dataclass
 from typing import Any
 
+import httpx
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
@@ -20,27 +23,39 @@ from schemathesis.specs.openapi import checks as openapi_checks
 
 from control_tower.core.clock import Clock
 from control_tower.main import create_app
+from tests.properties.support_b import fresh_database, give_password
 from tests.support.paths import CLOCK_START, REFERENCE_DB
 from tests.support.server import LiveServer, make_settings
 
 # Streams never end; schemathesis cannot read them to completion.
 STREAMING = ("/api/events",)
 EXAMPLES_PER_OPERATION = 20
+MANAGER_PASSWORD = "fuzzing manager pw"
+
+
+@dataclass(frozen=True)
+class FuzzServer:
+    live: LiveServer
+    manager_token: str  # a bu_manager of Beer & Spirits: every scoped code path
 
 
 @pytest.fixture(scope="module")
-def fuzz_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
-    from control_tower.core.migrate import migrate
-
-    database: Path = tmp_path_factory.mktemp("fuzz") / "reference.db"
-    database.write_bytes(REFERENCE_DB.read_bytes())
-    migrate(f"sqlite+aiosqlite:///{database}")
-    server = LiveServer(
-        make_settings(database, api_rate_limit_per_minute=0), clock=Clock(CLOCK_START)
+def fuzz_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FuzzServer]:
+    settings = make_settings(
+        fresh_database(tmp_path_factory.mktemp("fuzz")),
+        api_rate_limit_per_minute=0,
+        access_token_ttl_s=24 * 3600,
     )
+    asyncio.run(give_password(settings, MANAGER_PASSWORD, "user-manager-1"))
+    server = LiveServer(settings, clock=Clock(CLOCK_START))
     server.start()
     try:
-        yield server
+        login = httpx.post(
+            f"{server.url}/api/auth/login",
+            json={"email": "manager1@thaibev.com", "password": MANAGER_PASSWORD},
+        )
+        assert login.status_code == 200, login.text
+        yield FuzzServer(server, login.json()["accessToken"])
     finally:
         server.stop()
 
@@ -89,5 +104,13 @@ CHECKS = [
     suppress_health_check=list(HealthCheck),
     derandomize=True,
 )
-def test_every_operation_answers_as_documented(case: Case[Any], fuzz_server: LiveServer) -> None:
-    case.call_and_validate(base_url=fuzz_server.url, checks=CHECKS, timeout=30)
+def test_every_operation_answers_as_documented(case: Case[Any], fuzz_server: FuzzServer) -> None:
+    url = fuzz_server.live.url
+    # As the demo user (an admin, no credentials), then as a unit-scoped manager.
+    case.call_and_validate(base_url=url, checks=CHECKS, timeout=30)
+    if case.path == "/api/auth/logout":
+        return  # it would end the manager's session for the operations after it
+    manager = {"authorization": f"Bearer {fuzz_server.manager_token}"}
+    response = case.call_and_validate(base_url=url, headers=manager, checks=CHECKS, timeout=30)
+    if case.path not in {"/api/auth/login", "/api/auth/refresh"}:  # these ignore tokens
+        assert response.status_code != 401, response.text

@@ -238,3 +238,25 @@ class TestBroadcasting:
                 break
             await asyncio.sleep(0.01)
         assert bus.subscriber_count == baseline, "a closed connection kept its subscription"
+
+
+class TestServerShutdown:
+    async def test_open_connections_are_closed_with_going_away(self, tmp_path: Path) -> None:
+        """Stopping the server closes every open connection cleanly, as a restart.
+
+        uvicorn closes its sockets (1012, service restart) before the app's lifespan ends;
+        the app's own 1001 (going away) answers a bus that shuts down first.
+        """
+        live = LiveServer(make_settings(fresh_database(tmp_path)), clock=Clock(CLOCK_START))
+        live.start()
+        try:
+            sockets = [await connect(ws_url(live, "channels=cases")) for _ in range(3)]
+            for ws in sockets:
+                assert (await receive(ws))["type"] == "welcome"
+        finally:
+            live.stop()
+        for ws in sockets:
+            with pytest.raises(websockets.exceptions.ConnectionClosed) as closed:
+                await asyncio.wait_for(ws.recv(), 5)
+            assert closed.value.rcvd is not None
+            assert closed.value.rcvd.code in {1001, 1012}  # going away / service restart

@@ -158,6 +158,11 @@ async def count_inbox(request: Request, session: SessionDep, viewer: CurrentUser
     responses={
         200: {"model": ShareCreated},
         400: {"model": ErrorBody, "description": "A required field is missing or empty"},
+        403: {"model": ErrorBody, "description": "`senderId` names another user"},
+        404: {
+            "model": ErrorBody,
+            "description": "The alert or case is not visible to the user (another unit's)",
+        },
         500: {
             "model": ErrorBody,
             "description": "`Failed to create share`: invalid JSON, a `null` type or channel, "

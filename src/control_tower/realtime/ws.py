@@ -16,7 +16,8 @@ Protocol (JSON text frames):
 A client sees an event only if its role and business unit allow it: admins see all; others
 see events of their unit or of no unit, and share events only when they sent or received
 the share. Close codes: 4401 bad credentials, 4408 heartbeat missed, 4409 fell behind (its
-queue overflowed; reconnect with ``lastEventId``), 1001 server shutting down.
+queue overflowed; reconnect with ``lastEventId``), 1001 server shutting down (1012, service
+restart, when uvicorn closes the socket first on shutdown: reconnect either way).
 """
 
 from __future__ import annotations
