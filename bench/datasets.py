@@ -126,9 +126,16 @@ def postgres_copy(data: Dataset) -> str:
                 stdout=subprocess.DEVNULL,
             )
         partial_url = url.rsplit("/", 1)[0] + f"/{partial}"
-        control_tower(
-            "db", "copy", "--from", str(source), "--to", partial_url, database_url=partial_url
-        )
+        # db copy migrates its source: give it a copy, the cache stays at its revision.
+        scratch = CACHE_DIR / "work" / f"{data.name}-pg-source.db"
+        scratch.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, scratch)
+        try:
+            control_tower(
+                "db", "copy", "--from", str(scratch), "--to", partial_url, database_url=partial_url
+            )
+        finally:
+            scratch.unlink(missing_ok=True)
         subprocess.run(
             ["psql", f"{admin}/postgres", "-c", f'ALTER DATABASE "{partial}" RENAME TO "{name}"'],
             check=True,
