@@ -113,18 +113,34 @@ def postgres_copy(data: Dataset) -> str:
         check=True,
     ).stdout.strip()
     if exists != "1":
+        # Copied under another name and renamed when complete, so an interrupted copy is
+        # never mistaken for a finished one.
+        partial = f"{name}_partial"
+        for statement in (
+            f'DROP DATABASE IF EXISTS "{partial}"',
+            f'CREATE DATABASE "{partial}"',
+        ):
+            subprocess.run(
+                ["psql", f"{admin}/postgres", "-c", statement],
+                check=True,
+                stdout=subprocess.DEVNULL,
+            )
+        partial_url = url.rsplit("/", 1)[0] + f"/{partial}"
+        # db copy migrates its source: give it a copy, the cache stays at its revision.
+        scratch = CACHE_DIR / "work" / f"{data.name}-pg-source.db"
+        scratch.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, scratch)
+        try:
+            control_tower(
+                "db", "copy", "--from", str(scratch), "--to", partial_url, database_url=partial_url
+            )
+        finally:
+            scratch.unlink(missing_ok=True)
         subprocess.run(
-            ["psql", f"{admin}/postgres", "-c", f'CREATE DATABASE "{name}"'],
+            ["psql", f"{admin}/postgres", "-c", f'ALTER DATABASE "{partial}" RENAME TO "{name}"'],
             check=True,
             stdout=subprocess.DEVNULL,
         )
-        try:
-            control_tower("db", "copy", "--from", str(source), "--to", url, database_url=url)
-        except subprocess.CalledProcessError:
-            subprocess.run(
-                ["psql", f"{admin}/postgres", "-c", f'DROP DATABASE "{name}"'], check=False
-            )
-            raise
     return url
 
 

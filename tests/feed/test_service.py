@@ -9,7 +9,8 @@ from control_tower.core.clock import DAY_MS, iso_from_ms, ms_from_iso
 from control_tower.core.errors import BadRequest
 from control_tower.core.query import Pagination
 from control_tower.feed.service import FeedFilters, list_feed, window_start_ms
-from tests.feed.conftest import add_feed_items, feed_row, use_zone
+from tests.feed.conftest import add_feed_items, feed_row
+from tests.support.sessions import use_zone
 
 NOW = ms_from_iso("2026-01-15T10:05:00.000Z")
 PAGE_ONE = Pagination(1, 10)

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import os
-import time
-from collections.abc import AsyncIterator, Iterator
-from contextlib import contextmanager
+from collections.abc import AsyncIterator
 from itertools import count
 from typing import Any
 
@@ -13,47 +10,24 @@ import pytest
 from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from control_tower.core.db import Database
 from control_tower.core.rows import ALERT, CASE
 from tests.support.databases import TestDatabase
-from tests.support.server import make_settings
+from tests.support.sessions import open_session
 
 _ids = count(1)
-
-
-@contextmanager
-def use_zone(name: str) -> Iterator[None]:
-    """Run the block with the process time zone set to ``name`` (the suite runs in UTC)."""
-    previous = os.environ.get("TZ", "UTC")
-    os.environ["TZ"] = name
-    time.tzset()
-    try:
-        yield
-    finally:
-        os.environ["TZ"] = previous
-        time.tzset()
-
-
-async def _open(path: TestDatabase) -> AsyncIterator[AsyncSession]:
-    database = Database(make_settings(path))
-    try:
-        async with database.session() as unit_of_work:
-            yield unit_of_work
-    finally:
-        await database.dispose()
 
 
 @pytest.fixture
 async def session(empty_db: TestDatabase) -> AsyncIterator[AsyncSession]:
     """A unit of work on an empty, migrated database."""
-    async for unit_of_work in _open(empty_db):
+    async for unit_of_work in open_session(empty_db):
         yield unit_of_work
 
 
 @pytest.fixture
 async def reference_session(reference_db: TestDatabase) -> AsyncIterator[AsyncSession]:
     """A unit of work on a fresh copy of the original's database."""
-    async for unit_of_work in _open(reference_db):
+    async for unit_of_work in open_session(reference_db):
         yield unit_of_work
 
 

@@ -17,7 +17,8 @@ from control_tower.core.clock import (
 )
 from control_tower.pulse import repository, service
 from control_tower.pulse.repository import PulseCounts
-from tests.pulse.conftest import add_alerts, add_cases, alert_row, case_row, use_zone
+from tests.pulse.conftest import add_alerts, add_cases, alert_row, case_row
+from tests.support.sessions import use_zone
 
 NOW = ms_from_iso("2026-01-15T10:05:00.000Z")  # a Thursday
 ZONES = ["UTC", "Asia/Bangkok", "America/New_York"]

@@ -6,14 +6,14 @@ without a tie-breaker) so that SQLite resolves ties exactly as it did for the or
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, insert, or_, select, update
+from sqlalchemy import ColumnElement, case, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from control_tower.core.cache import invalidate_on_commit
+from control_tower.core.listing import ListQuery, select_page, where
 from control_tower.core.rows import ALERT, CASE, SHARE, RowShape
 from control_tower.core.sqlcompat import sqlite_order
 
@@ -34,8 +34,6 @@ SAMPLE_CASE = RowShape(
         "created_at",
     ],
 )
-
-SORTABLE_COLUMNS = frozenset({"created_at", "severity", "status", "type"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,39 +73,16 @@ def _filter_conditions(filters: AlertFilters, scope: str | None) -> list[ColumnE
     return conditions
 
 
-def _where(statement: Select[Any], conditions: Sequence[ColumnElement[bool]]) -> Select[Any]:
-    if not conditions:
-        return statement
-    return statement.where(and_(*conditions))
-
-
 async def list_alerts(
-    session: AsyncSession,
-    *,
-    filters: AlertFilters,
-    sort_column: str,
-    ascending: bool,
-    limit: int | None,
-    offset: int,
-    scope: str | None,
+    session: AsyncSession, query: ListQuery[AlertFilters], *, scope: str | None
 ) -> list[dict[str, Any]]:
     """One page of alerts as wire objects, ordered by a single column."""
-    if sort_column not in SORTABLE_COLUMNS:
-        raise ValueError(f"cannot sort alerts by {sort_column!r}")
-    column = alerts.c[sort_column]
-    statement = _where(select(*ALERT.columns), _filter_conditions(filters, scope))
-    statement = statement.order_by(column.asc() if ascending else column.desc())
-    if limit is not None:
-        statement = statement.limit(limit)
-    if offset:
-        statement = statement.offset(offset)
-    result = await session.execute(sqlite_order(session, statement, alerts))
-    return ALERT.many(result.all())
+    return await select_page(session, ALERT, _filter_conditions(query.filters, scope), query)
 
 
 async def count_alerts(session: AsyncSession, *, filters: AlertFilters, scope: str | None) -> int:
     """How many alerts match the list filters."""
-    statement = _where(select(func.count()).select_from(alerts), _filter_conditions(filters, scope))
+    statement = where(select(func.count()).select_from(alerts), _filter_conditions(filters, scope))
     return int((await session.execute(statement)).scalar_one())
 
 
@@ -115,9 +90,9 @@ async def get_alert(
     session: AsyncSession, alert_id: str, *, scope: str | None
 ) -> dict[str, Any] | None:
     """The alert with this exact id (visible in ``scope``), as a wire object."""
-    statement = _where(
-        select(*ALERT.columns), [alerts.c.id == alert_id, *alert_scope(scope)]
-    ).limit(1)
+    statement = where(select(*ALERT.columns), [alerts.c.id == alert_id, *alert_scope(scope)]).limit(
+        1
+    )
     row = (await session.execute(statement)).first()
     return None if row is None else ALERT.to_json(row)
 
@@ -126,7 +101,7 @@ async def count_active(session: AsyncSession, *, scope: str | None) -> tuple[int
     """``(active, active critical, active high)`` alert counts in one pass."""
     critical = func.coalesce(func.sum(case((alerts.c.severity == "critical", 1), else_=0)), 0)
     high = func.coalesce(func.sum(case((alerts.c.severity == "high", 1), else_=0)), 0)
-    statement = _where(
+    statement = where(
         select(func.count(), critical, high).select_from(alerts),
         [alerts.c.status == "active", *alert_scope(scope)],
     )
@@ -155,7 +130,7 @@ async def sample_cases(
     if scope is not None:
         conditions.append(cases.c.business_unit == scope)
     statement = (
-        _where(select(*SAMPLE_CASE.columns), conditions)
+        where(select(*SAMPLE_CASE.columns), conditions)
         .order_by(cases.c.created_at.desc())
         .limit(limit)
     )

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -19,7 +19,7 @@ from control_tower.core.clock import iso_from_ms, local_days_ago_ms
 from control_tower.core.errors import BadRequest, NotFound, OriginalFailure
 from control_tower.core.events import defer_event
 from control_tower.core.js import js_number_to_string, js_truthy
-from control_tower.core.query import Pagination
+from control_tower.core.listing import ListQuery, page_response
 from control_tower.core.sqlbind import Unbindable, bound_text
 
 __all__ = [
@@ -76,43 +76,27 @@ ESCALATE_FAILED = "Failed to escalate alert"
 MISSING_FIELDS = "Missing required fields: senderId, recipientId"
 
 
-@dataclass(frozen=True, slots=True)
-class AlertListQuery:
+@dataclass(frozen=True)
+class AlertListQuery(ListQuery[AlertFilters]):
     """``GET /api/alerts`` parameters, already reduced to the original's semantics."""
 
+    SORT_COLUMNS: ClassVar[Mapping[str, str]] = SORT_COLUMNS
+
     filters: AlertFilters = field(default_factory=AlertFilters)
-    pagination: Pagination = field(default_factory=lambda: Pagination(1, 20))
-    sort_by: str | None = None
-    sort_order: str | None = None
-
-    @property
-    def sort_column(self) -> str:
-        """The column named by ``sortBy``; anything unknown sorts by creation time."""
-        return SORT_COLUMNS.get(self.sort_by or "createdAt", "created_at")
-
-    @property
-    def ascending(self) -> bool:
-        """Only the exact word ``asc`` sorts ascending."""
-        return self.sort_order == "asc"
 
 
 async def list_alerts(
     session: AsyncSession, *, query: AlertListQuery, scope: str | None
 ) -> dict[str, Any]:
     """Return one page of alerts and the pagination block."""
-    pagination = query.pagination
-    pagination.check()
-    rows = await repository.list_alerts(
-        session,
-        filters=query.filters,
-        sort_column=query.sort_column,
-        ascending=query.ascending,
-        limit=pagination.sql_limit,
-        offset=pagination.sql_offset,
-        scope=scope,
-    )
-    total = await repository.count_alerts(session, filters=query.filters, scope=scope)
-    return {"alerts": rows, "pagination": pagination.meta(total)}
+
+    async def rows(page: ListQuery[AlertFilters]) -> list[dict[str, Any]]:
+        return await repository.list_alerts(session, page, scope=scope)
+
+    async def count(filters: AlertFilters) -> int:
+        return await repository.count_alerts(session, filters=filters, scope=scope)
+
+    return await page_response("alerts", query, rows, count)
 
 
 async def alert_counts(session: AsyncSession, *, scope: str | None) -> dict[str, int]:

@@ -7,19 +7,18 @@ PostgreSQL ``sqlite_order`` adds the tie-breaker SQLite implied.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from control_tower.core import read_indexes
+from control_tower.core.listing import ListQuery, select_page, where
 from control_tower.core.rows import CASE
-from control_tower.core.sqlcompat import like, sqlite_order
+from control_tower.core.sqlcompat import like
 
 cases = CASE.table
-
-SORTABLE_COLUMNS = frozenset({"created_at", "severity", "status", "case_number"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,40 +70,21 @@ def _filter_conditions(
     return conditions
 
 
-def _where(statement: Select[Any], conditions: Sequence[ColumnElement[bool]]) -> Select[Any]:
-    if not conditions:
-        return statement
-    return statement.where(and_(*conditions))
-
-
 async def list_cases(
-    session: AsyncSession,
-    *,
-    filters: CaseFilters,
-    sort_column: str,
-    ascending: bool,
-    limit: int | None,
-    offset: int,
-    scope: str | None,
+    session: AsyncSession, query: ListQuery[CaseFilters], *, scope: str | None
 ) -> list[dict[str, Any]]:
     """One page of cases as wire objects, ordered by a single column."""
-    if sort_column not in SORTABLE_COLUMNS:
-        raise ValueError(f"cannot sort cases by {sort_column!r}")
-    column = cases.c[sort_column]
-    statement = _where(select(*CASE.columns), _filter_conditions(session, filters, scope))
-    statement = statement.order_by(column.asc() if ascending else column.desc())
-    if limit is not None:
-        statement = statement.limit(limit)
-    if offset:
-        statement = statement.offset(offset)
-    return CASE.many((await session.execute(sqlite_order(session, statement, cases))).all())
+    conditions = _filter_conditions(session, query.filters, scope)
+    return await select_page(session, CASE, conditions, query)
 
 
 async def count_cases(session: AsyncSession, *, filters: CaseFilters, scope: str | None) -> int:
     """How many cases match the list filters."""
-    statement = _where(
-        select(func.count()).select_from(cases), _filter_conditions(session, filters, scope)
-    )
+    conditions = _filter_conditions(session, filters, scope)
+    if conditions and read_indexes.covers(conditions):
+        # A count has no row order to keep: it may read a covering read index.
+        conditions = [*conditions, read_indexes.opt_in(cases)]
+    statement = where(select(func.count()).select_from(cases), conditions)
     return int((await session.execute(statement)).scalar_one())
 
 
@@ -112,6 +92,6 @@ async def get_case(
     session: AsyncSession, case_id: str, *, scope: str | None
 ) -> dict[str, Any] | None:
     """The case with this exact id (visible in ``scope``), as a wire object."""
-    statement = _where(select(*CASE.columns), [cases.c.id == case_id, *case_scope(scope)])
+    statement = where(select(*CASE.columns), [cases.c.id == case_id, *case_scope(scope)])
     row = (await session.execute(statement.limit(1))).first()
     return None if row is None else CASE.to_json(row)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -18,7 +18,7 @@ from control_tower.cases.repository import CaseFilters
 from control_tower.core.clock import iso_from_ms, parse_js_date
 from control_tower.core.errors import NotFound
 from control_tower.core.js import js_number_to_string, js_truthy
-from control_tower.core.query import Pagination
+from control_tower.core.listing import ListQuery, page_response
 
 __all__ = [
     "CaseFilters",
@@ -65,43 +65,27 @@ CONTACTED_AFTER_MS = 15 * 60_000
 _MAX_DATE_MS = 8_640_000_000_000_000
 
 
-@dataclass(frozen=True, slots=True)
-class CaseListQuery:
+@dataclass(frozen=True)
+class CaseListQuery(ListQuery[CaseFilters]):
     """``GET /api/cases`` parameters, already reduced to the original's semantics."""
 
+    SORT_COLUMNS: ClassVar[Mapping[str, str]] = SORT_COLUMNS
+
     filters: CaseFilters = field(default_factory=CaseFilters)
-    pagination: Pagination = field(default_factory=lambda: Pagination(1, 20))
-    sort_by: str | None = None
-    sort_order: str | None = None
-
-    @property
-    def sort_column(self) -> str:
-        """The column named by ``sortBy``; anything unknown sorts by creation time."""
-        return SORT_COLUMNS.get(self.sort_by or "createdAt", "created_at")
-
-    @property
-    def ascending(self) -> bool:
-        """Only the exact word ``asc`` sorts ascending."""
-        return self.sort_order == "asc"
 
 
 async def list_cases(
     session: AsyncSession, *, query: CaseListQuery, scope: str | None
 ) -> dict[str, Any]:
     """Return one page of cases and the pagination block."""
-    pagination = query.pagination
-    pagination.check()
-    rows = await repository.list_cases(
-        session,
-        filters=query.filters,
-        sort_column=query.sort_column,
-        ascending=query.ascending,
-        limit=pagination.sql_limit,
-        offset=pagination.sql_offset,
-        scope=scope,
-    )
-    total = await repository.count_cases(session, filters=query.filters, scope=scope)
-    return {"cases": rows, "pagination": pagination.meta(total)}
+
+    async def rows(page: ListQuery[CaseFilters]) -> list[dict[str, Any]]:
+        return await repository.list_cases(session, page, scope=scope)
+
+    async def count(filters: CaseFilters) -> int:
+        return await repository.count_cases(session, filters=filters, scope=scope)
+
+    return await page_response("cases", query, rows, count)
 
 
 async def get_case_detail(

@@ -11,12 +11,19 @@ the original's plan.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Final
 
 from sqlalchemy import ColumnElement, Table, text
-from sqlalchemy.sql.elements import TextClause
+from sqlalchemy.sql import visitors
+from sqlalchemy.sql.elements import ColumnClause, TextClause
 
 CONDITION_SQL: Final = "status = status"
+# The columns of the widest read index: conditions on these alone can be answered from a
+# read index without visiting rows (elsewhere, opting in could trade a seek for a scan).
+COVERED_COLUMNS: Final = frozenset(
+    {"created_at", "status", "severity", "business_unit", "category"}
+)
 
 
 def condition() -> TextClause:
@@ -27,3 +34,19 @@ def condition() -> TextClause:
 def opt_in(cases: Table) -> ColumnElement[bool]:
     """The WHERE term that lets a statement on ``cases`` use the read indexes."""
     return cases.c.status == cases.c.status
+
+
+def covers(conditions: Sequence[ColumnElement[bool]]) -> bool:
+    """Whether a read index answers ``conditions`` at least as well as the original's.
+
+    Only columns a read index holds, and a status or date condition among them (a read
+    index leads with either); on a business unit alone, the opt-in term would turn the
+    original's covering seek into one that visits rows to read ``status``.
+    """
+    columns = {
+        element.name
+        for condition in conditions
+        for element in visitors.iterate(condition)
+        if isinstance(element, ColumnClause) and element.table is not None
+    }
+    return columns <= COVERED_COLUMNS and bool(columns & {"status", "created_at"})
