@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -32,11 +31,6 @@ def fresh_database(directory: Path) -> Path:
     target.write_bytes(REFERENCE_DB.read_bytes())
     migrate(f"sqlite+aiosqlite:///{target}")
     return target
-
-
-def query(database: Path, sql: str, *params: Any) -> list[tuple[Any, ...]]:
-    with sqlite3.connect(database) as connection:
-        return connection.execute(sql, params).fetchall()
 
 
 async def give_password(settings: Settings, password: str, *user_ids: str) -> None:

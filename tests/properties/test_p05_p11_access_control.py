@@ -40,7 +40,8 @@ from tests.auth.test_matrix import (  # noqa: F401 - module fixtures reused from
     matrix_app,
     matrix_db,
 )
-from tests.properties.support_b import ORIGIN, asgi_client, query
+from tests.properties.support_b import ORIGIN, asgi_client
+from tests.support.databases import query
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 

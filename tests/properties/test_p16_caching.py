@@ -26,7 +26,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from control_tower.core.clock import Clock
-from tests.properties.support_b import asgi_client, fresh_database, query, running_app
+from tests.properties.support_b import asgi_client, fresh_database, running_app
+from tests.support.databases import query
 from tests.support.paths import CLOCK_START
 from tests.support.server import make_settings
 
