@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -19,6 +18,8 @@ from control_tower.core.config import Settings
 from control_tower.core.db import Database
 from control_tower.core.migrate import migrate
 from control_tower.main import create_app
+from tests.support import databases
+from tests.support.databases import TestDatabase
 from tests.support.paths import CLOCK_START, REFERENCE_DB
 from tests.support.server import make_settings
 
@@ -34,9 +35,9 @@ def fresh_database(directory: Path) -> Path:
     return target
 
 
-def query(database: Path, sql: str, *params: Any) -> list[tuple[Any, ...]]:
-    with sqlite3.connect(database) as connection:
-        return connection.execute(sql, params).fetchall()
+def query(database: TestDatabase, sql: str, *params: Any) -> list[tuple[Any, ...]]:
+    """Rows of ``sql`` read straight from the test database (SQLite file or PostgreSQL)."""
+    return databases.query(database, sql, *params)
 
 
 async def give_password(settings: Settings, password: str, *user_ids: str) -> None:
