@@ -328,6 +328,19 @@ class TestComputeBody:
         assert response.status_code == 200, response.text
 
 
+class TestNumbersPastDoubles:
+    @given(digits=st.integers(310, 6000), negative=st.booleans())
+    def test_an_integer_literal_past_doubles_is_read_as_infinity(
+        self, harness: Harness, digits: int, negative: bool
+    ) -> None:
+        literal = ("-" if negative else "") + "9" * digits
+        body = '{"sourceType":"case","sourceId":"case-1","senderId":%s,"recipientId":"u"}'
+        response = harness.request("POST", "/api/shares", content=(body % literal).encode())
+        assert response.status_code == 200, response.text
+        sender = harness.scalar("SELECT sender_id FROM shares WHERE id = ?", response.json()["id"])
+        assert sender == ("-Inf" if negative else "Inf")  # SQLite's text of an infinite REAL
+
+
 class TestDemoToggle:
     @given(
         interval=st.one_of(

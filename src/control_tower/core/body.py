@@ -17,6 +17,7 @@ from control_tower.core.errors import InvalidJson, PayloadTooLarge
 from control_tower.core.js import UNDEFINED
 
 DEFAULT_MAX_BODY_BYTES = 1_048_576
+_PAST_DOUBLES = 400  # digits: more than any finite double has (about 309)
 TOO_DEEP = (
     "Invalid JSON body: arrays and objects are nested too deeply to read "
     "(keep the nesting under 500 levels)"
@@ -33,6 +34,15 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not valid JSON")
 
 
+def _json_int(digits: str) -> int:
+    """An integer literal; one past every double (JavaScript's Infinity) as ±10**400, since
+    Python refuses int() of more than 4300 digits."""
+    if len(digits) > _PAST_DOUBLES:
+        huge: int = 10**_PAST_DOUBLES
+        return -huge if digits.startswith("-") else huge
+    return int(digits)
+
+
 def parse_json(raw: bytes) -> Any:
     """``JSON.parse`` of a UTF-8 body: no NaN/Infinity literals, a leading BOM ignored.
 
@@ -42,7 +52,7 @@ def parse_json(raw: bytes) -> Any:
         text = raw.decode("utf-8", errors="replace").removeprefix("\ufeff")
         if not text.strip():
             raise InvalidBody("the request body is empty; send a JSON object")
-        return json.loads(text, parse_constant=_reject_constant)
+        return json.loads(text, parse_constant=_reject_constant, parse_int=_json_int)
     except RecursionError:
         # Valid JSON that JSON.parse read, but Python's parser recurses per level.
         raise InvalidJson(TOO_DEEP) from None
