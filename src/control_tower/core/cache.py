@@ -24,6 +24,9 @@ import orjson
 T = TypeVar("T")
 
 NAMESPACES = ("cases", "alerts", "trending", "feed", "shares")
+# Bumped by every committed unit of work that wrote anything (see ``core.db``): whole cached
+# responses depend on it, so a write path that names no namespace still invalidates them.
+WRITES_NAMESPACE = "writes"
 
 
 class Cache(ABC):
@@ -157,7 +160,17 @@ def invalidate_on_commit(session: Any, *namespaces: str) -> None:
     pending.update(namespaces)
 
 
+_WROTE_KEY = "control_tower.wrote"
+
+
+def mark_written(session: Any) -> None:
+    """Record that ``session`` wrote something (its commit bumps ``WRITES_NAMESPACE``)."""
+    session.info[_WROTE_KEY] = True
+
+
 def take_invalidations(session: Any) -> set[str]:
+    if session.info.pop(_WROTE_KEY, False):
+        invalidate_on_commit(session, WRITES_NAMESPACE)
     pending: set[str] = session.info.pop(_INVALIDATE_KEY, set())
     return pending
 
