@@ -207,3 +207,23 @@ class TestViewers:
             # Without credentials in required mode: 401, never someone's cached answer.
             client.cookies.clear()
             assert (await client.get(url)).status_code == 401
+
+
+class TestBoundedMemory:
+    async def test_the_memory_cache_evicts_the_least_recently_used_beyond_its_caps(
+        self,
+    ) -> None:
+        cache = MemoryCache(max_entries=3, max_bytes=10_000)
+        for name in "abc":
+            await cache.set(name, {"b": name * 100}, 60)
+        assert await cache.get("a") is not None  # a is now the most recently used
+        await cache.set("d", {"b": "d"}, 60)
+        assert await cache.get("b") is None
+        assert [await cache.get(k) is not None for k in "acd"] == [True, True, True]
+        await cache.set("big", {"b": "x" * 9_950}, 60)  # pushes out the oldest until it fits
+        assert await cache.get("big") is not None
+        assert [await cache.get(k) for k in "ac"] == [None, None]
+        assert cache._bytes <= 10_000
+        await cache.set("huge", {"b": "x" * 20_000}, 60)  # larger than the cap: not kept
+        assert await cache.get("huge") is None
+        assert cache._bytes <= 10_000
