@@ -6,6 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter, Path, Request
 from starlette.convertors import Convertor, register_url_convertor
+from starlette.responses import Response
 
 from control_tower.alerts import service
 from control_tower.alerts.schemas import (
@@ -23,6 +24,7 @@ from control_tower.core.errors import OriginalFailure
 from control_tower.core.jsonenc import JSResponse
 from control_tower.core.openapi import PAGE_PARAMETERS, ErrorBody, query_parameter, query_parameters
 from control_tower.core.query import Pagination, first
+from control_tower.core.respcache import cached_response
 
 
 class AlertIdConvertor(Convertor[str]):
@@ -92,7 +94,7 @@ _ESCALATE_BODY: dict[str, Any] = {
         400: {"model": ErrorBody, "description": "A page other than 1 with no limit."},
     },
 )
-async def list_alerts(request: Request, session: SessionDep, user: CurrentUser) -> JSResponse:
+async def list_alerts(request: Request, session: SessionDep, user: CurrentUser) -> Response:
     """List alerts with optional filters, one sort key and pagination."""
     query = AlertListQuery(
         filters=AlertFilters(
@@ -107,7 +109,11 @@ async def list_alerts(request: Request, session: SessionDep, user: CurrentUser) 
         sort_by=first(request, "sortBy"),
         sort_order=first(request, "sortOrder"),
     )
-    return JSResponse(await service.list_alerts(session, query=query, scope=user.scope))
+
+    async def build() -> Response:
+        return JSResponse(await service.list_alerts(session, query=query, scope=user.scope))
+
+    return await cached_response(request, build)
 
 
 @router.get(
@@ -117,10 +123,16 @@ async def list_alerts(request: Request, session: SessionDep, user: CurrentUser) 
     response_model=None,
     responses={200: {"model": AlertCountResponse, "description": "Active alert counts."}},
 )
-async def count_alerts(session: SessionDep, user: CurrentUser, clock: ClockDep) -> JSResponse:
+async def count_alerts(
+    request: Request, session: SessionDep, user: CurrentUser, clock: ClockDep
+) -> Response:
     """Count active alerts, and the critical and high ones among them."""
-    counts = await service.alert_counts(session, scope=user.scope)
-    return JSResponse({**counts, "timestamp": clock.now_iso()})
+
+    async def build() -> Response:
+        counts = await service.alert_counts(session, scope=user.scope)
+        return JSResponse({**counts, "timestamp": clock.now_iso()})
+
+    return await cached_response(request, build)
 
 
 AlertId = Path(description="Alert id, e.g. `alert-spike-1`", examples=["alert-spike-1"])
@@ -137,16 +149,21 @@ AlertId = Path(description="Alert id, e.g. `alert-spike-1`", examples=["alert-sp
     },
 )
 async def get_alert(
+    request: Request,
     session: SessionDep,
     user: CurrentUser,
     clock: ClockDep,
     alert_id: str = AlertId,
-) -> JSResponse:
+) -> Response:
     """Get an alert with recent sample cases, risk phrases and its comparison window."""
-    detail = await service.get_alert_detail(
-        session, alert_id=alert_id, now_ms=clock.now_ms(), scope=user.scope
-    )
-    return JSResponse(detail)
+
+    async def build() -> Response:
+        detail = await service.get_alert_detail(
+            session, alert_id=alert_id, now_ms=clock.now_ms(), scope=user.scope
+        )
+        return JSResponse(detail)
+
+    return await cached_response(request, build)
 
 
 @router.post(

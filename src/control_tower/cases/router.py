@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Path, Request
+from starlette.responses import Response
 
 from control_tower.auth.deps import CurrentUser
 from control_tower.cases import service
@@ -12,6 +13,7 @@ from control_tower.core.deps import SessionDep
 from control_tower.core.jsonenc import JSResponse
 from control_tower.core.openapi import PAGE_PARAMETERS, query_parameter, query_parameters
 from control_tower.core.query import Pagination, first
+from control_tower.core.respcache import cached_response
 
 router = APIRouter(tags=["cases"])
 
@@ -62,7 +64,7 @@ _LIST_PARAMETERS = query_parameters(
         400: {"model": ErrorBody, "description": "A page other than 1 with no limit."},
     },
 )
-async def list_cases(request: Request, session: SessionDep, user: CurrentUser) -> JSResponse:
+async def list_cases(request: Request, session: SessionDep, user: CurrentUser) -> Response:
     """List cases with optional filters, a summary search, one sort key and pagination."""
     query = CaseListQuery(
         filters=CaseFilters(
@@ -80,7 +82,11 @@ async def list_cases(request: Request, session: SessionDep, user: CurrentUser) -
         sort_by=first(request, "sortBy"),
         sort_order=first(request, "sortOrder"),
     )
-    return JSResponse(await service.list_cases(session, query=query, scope=user.scope))
+
+    async def build() -> Response:
+        return JSResponse(await service.list_cases(session, query=query, scope=user.scope))
+
+    return await cached_response(request, build)
 
 
 # ``:path`` so that an id with an encoded slash (``case-1%2Fextra``) still reaches the lookup
@@ -96,10 +102,15 @@ async def list_cases(request: Request, session: SessionDep, user: CurrentUser) -
     },
 )
 async def get_case(
+    request: Request,
     session: SessionDep,
     user: CurrentUser,
     case_id: str = Path(description="Case id, e.g. `case-8`", examples=["case-8"]),
-) -> JSResponse:
+) -> Response:
     """Get a case with its generated summary and timeline."""
-    detail = await service.get_case_detail(session, case_id=case_id, scope=user.scope)
-    return JSResponse(detail)
+
+    async def build() -> Response:
+        detail = await service.get_case_detail(session, case_id=case_id, scope=user.scope)
+        return JSResponse(detail)
+
+    return await cached_response(request, build)

@@ -24,6 +24,9 @@ import orjson
 T = TypeVar("T")
 
 NAMESPACES = ("cases", "alerts", "trending", "feed", "shares")
+# Bumped by every committed unit of work that wrote anything (see ``core.db``): whole cached
+# responses depend on it, so a write path that names no namespace still invalidates them.
+WRITES_NAMESPACE = "writes"
 
 
 class Cache(ABC):
@@ -71,12 +74,14 @@ class Cache(ABC):
 
 
 class MemoryCache(Cache):
-    """A bounded LRU in this process."""
+    """An LRU in this process, bounded in entries and in (serialised) bytes."""
 
-    def __init__(self, *, max_entries: int = 2048) -> None:
+    def __init__(self, *, max_entries: int = 2048, max_bytes: int = 64 * 1024 * 1024) -> None:
         self._generations: dict[str, int] = {}
-        self._values: OrderedDict[str, tuple[float, Any]] = OrderedDict()
+        self._values: OrderedDict[str, tuple[float, Any, int]] = OrderedDict()
         self._max_entries = max_entries
+        self._max_bytes = max_bytes
+        self._bytes = 0
 
     async def generations(self, namespaces: Iterable[str]) -> tuple[int, ...]:
         return tuple(self._generations.get(n, 0) for n in namespaces)
@@ -89,18 +94,29 @@ class MemoryCache(Cache):
         entry = self._values.get(key)
         if entry is None:
             return None
-        expires, value = entry
+        expires, value, _size = entry
         if expires < time.monotonic():
-            self._values.pop(key, None)
+            self._drop(key)
             return None
         self._values.move_to_end(key)
         return value
 
     async def set(self, key: str, value: Any, ttl_s: float) -> None:
-        self._values[key] = (time.monotonic() + ttl_s, value)
-        self._values.move_to_end(key)
-        while len(self._values) > self._max_entries:
-            self._values.popitem(last=False)
+        """Store ``value``, evicting the least recently used entries beyond either cap."""
+        size = len(key) + len(orjson.dumps(value))
+        if size > self._max_bytes:
+            return
+        self._drop(key)
+        self._values[key] = (time.monotonic() + ttl_s, value, size)
+        self._bytes += size
+        while len(self._values) > self._max_entries or self._bytes > self._max_bytes:
+            oldest = next(iter(self._values))
+            self._drop(oldest)
+
+    def _drop(self, key: str) -> None:
+        entry = self._values.pop(key, None)
+        if entry is not None:
+            self._bytes -= entry[2]
 
 
 class RedisCache(Cache):
@@ -157,7 +173,17 @@ def invalidate_on_commit(session: Any, *namespaces: str) -> None:
     pending.update(namespaces)
 
 
+_WROTE_KEY = "control_tower.wrote"
+
+
+def mark_written(session: Any) -> None:
+    """Record that ``session`` wrote something (its commit bumps ``WRITES_NAMESPACE``)."""
+    session.info[_WROTE_KEY] = True
+
+
 def take_invalidations(session: Any) -> set[str]:
+    if session.info.pop(_WROTE_KEY, False):
+        invalidate_on_commit(session, WRITES_NAMESPACE)
     pending: set[str] = session.info.pop(_INVALIDATE_KEY, set())
     return pending
 

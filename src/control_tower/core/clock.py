@@ -37,6 +37,10 @@ class Clock:
             return self._frozen_ms
         return self._wall_ms() + self._offset_ms
 
+    def setting(self) -> str:
+        """How the clock was last set (offset and frozen instant): changes on every jump."""
+        return f"{self._offset_ms}/{self._frozen_ms}"
+
     def now(self) -> datetime:
         """Current instant as an aware UTC datetime (millisecond precision)."""
         return datetime.fromtimestamp(self.now_ms() / 1000, tz=UTC)

@@ -22,9 +22,11 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.orm import ORMExecuteState, Session
 from sqlalchemy.pool import StaticPool
+from sqlalchemy.sql.elements import TextClause
 
-from control_tower.core.cache import Cache, bump_soon, take_invalidations
+from control_tower.core.cache import Cache, bump_soon, mark_written, take_invalidations
 from control_tower.core.config import Settings
 from control_tower.core.events import (
     EventBus,
@@ -107,6 +109,30 @@ def install_slow_query_log(engine: AsyncEngine, threshold_ms: int, on_slow: Any 
                 on_slow()
 
 
+class TrackedSession(Session):
+    """A session that remembers whether it wrote (cached whole responses depend on it)."""
+
+
+_READ_PREFIXES = ("select", "with", "explain", "pragma")
+
+
+@event.listens_for(TrackedSession, "do_orm_execute")
+def _note_write(state: ORMExecuteState) -> None:
+    statement = state.statement
+    if state.is_select:
+        return
+    if isinstance(statement, TextClause) and statement.text.lstrip().lower().startswith(
+        _READ_PREFIXES
+    ):
+        return
+    mark_written(state.session)
+
+
+@event.listens_for(TrackedSession, "after_flush")
+def _note_flush(session: Session, _context: Any) -> None:
+    mark_written(session)
+
+
 class Database:
     """The engine and session factory of one process.
 
@@ -125,7 +151,9 @@ class Database:
     ) -> None:
         self.engine = create_engine(settings, url=url)
         install_well_formed_text(self.engine)
-        self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False)
+        self.sessionmaker = async_sessionmaker(
+            self.engine, expire_on_commit=False, sync_session_class=TrackedSession
+        )
         self.bus = bus
         self.cache = cache
 

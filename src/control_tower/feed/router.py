@@ -5,12 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Request
+from starlette.responses import Response
 
 from control_tower.auth.deps import CurrentUser
 from control_tower.core.deps import ClockDep, SessionDep
 from control_tower.core.jsonenc import JSResponse
 from control_tower.core.openapi import ErrorBody
 from control_tower.core.query import Pagination, first, first_or
+from control_tower.core.respcache import cached_response
 from control_tower.feed import service
 from control_tower.feed.schemas import FeedPage
 
@@ -64,7 +66,7 @@ _FEED_PARAMETERS = [
 )
 async def list_feed(
     request: Request, session: SessionDep, clock: ClockDep, user: CurrentUser
-) -> JSResponse:
+) -> Response:
     """List feed items by priority, then newest first, one page at a time."""
     filters = service.FeedFilters(
         item_type=first(request, "type"),
@@ -73,7 +75,15 @@ async def list_feed(
         date_range=first_or(request, "dateRange", service.DEFAULT_DATE_RANGE),
     )
     pagination = Pagination.from_request(request, default_limit=service.DEFAULT_LIMIT)
-    body = await service.list_feed(
-        session, filters=filters, pagination=pagination, now_ms=clock.now_ms(), scope=user.scope
-    )
-    return JSResponse(body)
+
+    async def build() -> Response:
+        body = await service.list_feed(
+            session,
+            filters=filters,
+            pagination=pagination,
+            now_ms=clock.now_ms(),
+            scope=user.scope,
+        )
+        return JSResponse(body)
+
+    return await cached_response(request, build)

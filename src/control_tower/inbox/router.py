@@ -8,6 +8,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from sqlalchemy.exc import SQLAlchemyError
+from starlette.responses import Response
 
 from control_tower.auth.deps import CurrentUser
 from control_tower.core.body import InvalidBody, read_json
@@ -16,6 +17,7 @@ from control_tower.core.errors import OriginalFailure
 from control_tower.core.jsonenc import JSResponse
 from control_tower.core.openapi import ErrorBody
 from control_tower.core.query import Pagination, first
+from control_tower.core.respcache import cached_response
 from control_tower.inbox import service
 from control_tower.inbox.schemas import (
     InboxCount,
@@ -89,19 +91,23 @@ def _database_failure(message: str) -> Iterator[None]:
         ]
     },
 )
-async def list_inbox(request: Request, session: SessionDep, viewer: CurrentUser) -> JSResponse:
+async def list_inbox(request: Request, session: SessionDep, viewer: CurrentUser) -> Response:
     """List shares received by the user, newest first, with sender and source."""
     recipient = service.inbox_owner(viewer, first(request, "userId"))
-    with _database_failure(service.FETCH_FAILED):
-        page = await service.list_inbox(
-            session,
-            recipient_id=recipient,
-            status=first(request, "status"),
-            share_type=first(request, "type"),
-            pagination=Pagination.from_request(request),
-            scope=viewer.scope,
-        )
-    return JSResponse(page)
+
+    async def build() -> Response:
+        with _database_failure(service.FETCH_FAILED):
+            page = await service.list_inbox(
+                session,
+                recipient_id=recipient,
+                status=first(request, "status"),
+                share_type=first(request, "type"),
+                pagination=Pagination.from_request(request),
+                scope=viewer.scope,
+            )
+        return JSResponse(page)
+
+    return await cached_response(request, build)
 
 
 @router.patch(
@@ -142,12 +148,16 @@ async def update_inbox_item(
     },
     openapi_extra={"parameters": [_USER_ID]},
 )
-async def count_inbox(request: Request, session: SessionDep, viewer: CurrentUser) -> JSResponse:
+async def count_inbox(request: Request, session: SessionDep, viewer: CurrentUser) -> Response:
     """Count pending shares and say whether one of them is an escalation."""
     recipient = service.inbox_owner(viewer, first(request, "userId"))
-    with _database_failure(service.COUNT_FAILED):
-        counts = await service.inbox_count(session, recipient_id=recipient)
-    return JSResponse(counts)
+
+    async def build() -> Response:
+        with _database_failure(service.COUNT_FAILED):
+            counts = await service.inbox_count(session, recipient_id=recipient)
+        return JSResponse(counts)
+
+    return await cached_response(request, build)
 
 
 @router.post(

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
+from starlette.responses import Response
 
 from control_tower.auth.deps import CurrentUser
 from control_tower.core.deps import CacheDep, ClockDep, SessionDep, SettingsDep
 from control_tower.core.jsonenc import JSResponse
 from control_tower.core.query import first
+from control_tower.core.respcache import cached_response
 from control_tower.pulse import service
 from control_tower.pulse.schemas import PulseResponse, SparklinesResponse, WordcloudResponse
 
@@ -39,13 +41,26 @@ _LOCALE_PARAMETERS = [
     responses={200: {"model": PulseResponse}},
 )
 async def get_pulse(
-    session: SessionDep, clock: ClockDep, user: CurrentUser, cache: CacheDep, settings: SettingsDep
-) -> JSResponse:
+    request: Request,
+    session: SessionDep,
+    clock: ClockDep,
+    user: CurrentUser,
+    cache: CacheDep,
+    settings: SettingsDep,
+) -> Response:
     """Compute today's case KPIs, the resolution rate and the active alert count."""
-    body = await service.get_pulse(
-        session, now_ms=clock.now_ms(), scope=user.scope, cache=cache, ttl_s=settings.cache_ttl_s
-    )
-    return JSResponse(body)
+
+    async def build() -> Response:
+        body = await service.get_pulse(
+            session,
+            now_ms=clock.now_ms(),
+            scope=user.scope,
+            cache=cache,
+            ttl_s=settings.cache_ttl_s,
+        )
+        return JSResponse(body)
+
+    return await cached_response(request, build)
 
 
 @router.get(
@@ -62,18 +77,22 @@ async def get_sparklines(
     user: CurrentUser,
     cache: CacheDep,
     settings: SettingsDep,
-) -> JSResponse:
+) -> Response:
     """Count cases per local day over the last seven days for each KPI series."""
     locale = service.pick_locale(first(request, "locale"), request.headers.get("x-locale"))
-    body = await service.get_sparklines(
-        session,
-        now_ms=clock.now_ms(),
-        locale=locale,
-        scope=user.scope,
-        cache=cache,
-        ttl_s=settings.cache_ttl_s,
-    )
-    return JSResponse(body)
+
+    async def build() -> Response:
+        body = await service.get_sparklines(
+            session,
+            now_ms=clock.now_ms(),
+            locale=locale,
+            scope=user.scope,
+            cache=cache,
+            ttl_s=settings.cache_ttl_s,
+        )
+        return JSResponse(body)
+
+    return await cached_response(request, build, vary=(locale,))
 
 
 @router.get(
@@ -83,10 +102,23 @@ async def get_sparklines(
     responses={200: {"model": WordcloudResponse}},
 )
 async def get_wordcloud(
-    session: SessionDep, clock: ClockDep, user: CurrentUser, cache: CacheDep, settings: SettingsDep
-) -> JSResponse:
+    request: Request,
+    session: SessionDep,
+    clock: ClockDep,
+    user: CurrentUser,
+    cache: CacheDep,
+    settings: SettingsDep,
+) -> Response:
     """Count the cases of each category created in the last seven days."""
-    body = await service.get_wordcloud(
-        session, now_ms=clock.now_ms(), scope=user.scope, cache=cache, ttl_s=settings.cache_ttl_s
-    )
-    return JSResponse(body)
+
+    async def build() -> Response:
+        body = await service.get_wordcloud(
+            session,
+            now_ms=clock.now_ms(),
+            scope=user.scope,
+            cache=cache,
+            ttl_s=settings.cache_ttl_s,
+        )
+        return JSResponse(body)
+
+    return await cached_response(request, build)

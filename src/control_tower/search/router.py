@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
+from starlette.responses import Response
 
 from control_tower.auth.deps import CurrentUser
 from control_tower.core.body import InvalidBody, read_json
@@ -11,6 +12,7 @@ from control_tower.core.errors import BadRequest
 from control_tower.core.jsonenc import JSResponse
 from control_tower.core.openapi import error_responses, query_parameter, query_parameters
 from control_tower.core.query import first_or, int_param
+from control_tower.core.respcache import cached_response
 from control_tower.search import service
 from control_tower.search.ranking import Ordering, Paging
 from control_tower.search.schemas import (
@@ -85,20 +87,24 @@ _LOG_BODY = {
 )
 async def search_cases(
     request: Request, session: SessionDep, clock: ClockDep, viewer: CurrentUser
-) -> JSResponse:
+) -> Response:
     """Parse a query into filters and keywords and return the ranked matching cases."""
-    body = await service.search_cases(
-        session,
-        query=first_or(request, "q", ""),
-        paging=Paging(int_param(request, "page", 1), int_param(request, "limit", 20)),
-        ordering=Ordering(
-            sort_by=first_or(request, "sortBy", "relevance"),
-            sort_order=first_or(request, "sortOrder", "desc"),
-        ),
-        clock=clock,
-        scope=viewer.scope,
-    )
-    return JSResponse(body)
+
+    async def build() -> Response:
+        body = await service.search_cases(
+            session,
+            query=first_or(request, "q", ""),
+            paging=Paging(int_param(request, "page", 1), int_param(request, "limit", 20)),
+            ordering=Ordering(
+                sort_by=first_or(request, "sortBy", "relevance"),
+                sort_order=first_or(request, "sortOrder", "desc"),
+            ),
+            clock=clock,
+            scope=viewer.scope,
+        )
+        return JSResponse(body)
+
+    return await cached_response(request, build)
 
 
 @router.get(

@@ -8,6 +8,7 @@ from urllib.parse import unquote_to_bytes
 
 from fastapi import APIRouter, Path, Request
 from starlette.convertors import Convertor, register_url_convertor
+from starlette.responses import Response
 
 from control_tower.auth.deps import AdminUser, CurrentUser
 from control_tower.core.body import UNDEFINED, InvalidBody, field, read_json
@@ -18,6 +19,7 @@ from control_tower.core.js import js_truthy
 from control_tower.core.jsonenc import JSResponse
 from control_tower.core.openapi import ErrorBody
 from control_tower.core.query import first_or, int_param, js_int
+from control_tower.core.respcache import cached_response
 from control_tower.trending import service
 from control_tower.trending.jsmath import js_string
 from control_tower.trending.schemas import (
@@ -93,17 +95,21 @@ async def list_trending(
     limit = int_param(request, "limit", 5)
     # Windows move with the clock: an answer is reused for CACHE_TTL_S at most, and never
     # after a case write.
-    body = await cached(
-        cache,
-        "trending",
-        (window, limit, user.scope),
-        depends_on=("cases",),
-        ttl_s=settings.cache_ttl_s,
-        compute=lambda: service.list_trending(
-            session, window=window, limit=limit, now_ms=clock.now_ms(), scope=user.scope
-        ),
-    )
-    return JSResponse(body)
+
+    async def build() -> Response:
+        body = await cached(
+            cache,
+            "trending",
+            (window, limit, user.scope),
+            depends_on=("cases",),
+            ttl_s=settings.cache_ttl_s,
+            compute=lambda: service.list_trending(
+                session, window=window, limit=limit, now_ms=clock.now_ms(), scope=user.scope
+            ),
+        )
+        return JSResponse(body)
+
+    return await cached_response(request, build)
 
 
 @router.post(
@@ -211,16 +217,20 @@ async def get_topic(
 ) -> Any:
     """Show one topic's counts, 14-day daily trend, breakdowns and sample cases."""
     decoded = decode_topic(request, topic)
-    body = await service.get_topic(
-        session,
-        topic=decoded,
-        window=first_or(request, "window", "7d"),
-        now_ms=clock.now_ms(),
-        scope=user.scope,
-    )
-    if body is None:
-        raise NotFound("Topic not found", trailing={"topic": decoded})
-    return JSResponse(body)
+
+    async def build() -> Response:
+        body = await service.get_topic(
+            session,
+            topic=decoded,
+            window=first_or(request, "window", "7d"),
+            now_ms=clock.now_ms(),
+            scope=user.scope,
+        )
+        if body is None:
+            raise NotFound("Topic not found", trailing={"topic": decoded})
+        return JSResponse(body)
+
+    return await cached_response(request, build)
 
 
 @router.get(
@@ -253,19 +263,23 @@ async def list_predictions(
     window = first_or(request, "window", "7d")
     limit = int_param(request, "limit", 10)
     threshold = int_param(request, "threshold", 100)
-    body = await cached(
-        cache,
-        "predictions",
-        (window, limit, threshold, user.scope),
-        depends_on=("cases",),
-        ttl_s=settings.cache_ttl_s,
-        compute=lambda: service.list_predictions(
-            session,
-            window=window,
-            limit=limit,
-            threshold=threshold,
-            now_ms=clock.now_ms(),
-            scope=user.scope,
-        ),
-    )
-    return JSResponse(body)
+
+    async def build() -> Response:
+        body = await cached(
+            cache,
+            "predictions",
+            (window, limit, threshold, user.scope),
+            depends_on=("cases",),
+            ttl_s=settings.cache_ttl_s,
+            compute=lambda: service.list_predictions(
+                session,
+                window=window,
+                limit=limit,
+                threshold=threshold,
+                now_ms=clock.now_ms(),
+                scope=user.scope,
+            ),
+        )
+        return JSResponse(body)
+
+    return await cached_response(request, build)

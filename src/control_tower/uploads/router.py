@@ -14,6 +14,7 @@ from control_tower.core.errors import BadRequest, OriginalFailure
 from control_tower.core.jsonenc import JSResponse
 from control_tower.core.openapi import ErrorBody
 from control_tower.core.query import Pagination, first
+from control_tower.core.respcache import cached_response
 from control_tower.uploads import service
 from control_tower.uploads.forms import MalformedForm, read_upload_form
 from control_tower.uploads.schemas import (
@@ -208,7 +209,11 @@ async def get_upload_template() -> Response:
 async def list_uploads(request: Request, session: SessionDep) -> Any:
     """List past uploads, newest first, one page at a time."""
     pagination = Pagination.from_request(request, default_limit=10)
-    return JSResponse(await service.list_uploads(session, pagination=pagination))
+
+    async def build() -> Response:
+        return JSResponse(await service.list_uploads(session, pagination=pagination))
+
+    return await cached_response(request, build)
 
 
 @router.get(
@@ -218,9 +223,14 @@ async def list_uploads(request: Request, session: SessionDep) -> Any:
     responses={200: {"model": UploadDetail}, 404: {"model": ErrorBody}},
 )
 async def get_upload(
+    request: Request,
     session: SessionDep,
     viewer: CurrentUser,
     upload_id: str = Path(description="Upload id as returned by `POST /api/upload`"),
 ) -> Any:
     """Return one upload, its parsed row errors and how many cases it imported."""
-    return JSResponse(await service.get_upload(session, upload_id, scope=viewer.scope))
+
+    async def build() -> Response:
+        return JSResponse(await service.get_upload(session, upload_id, scope=viewer.scope))
+
+    return await cached_response(request, build)
