@@ -10,6 +10,45 @@ Direction = Literal["rising", "stable", "declining"]
 PredictionType = Literal["consecutive_increase", "approaching_threshold", "accelerating_growth"]
 
 
+# Example objects shared by the documented responses (the reference data's values).
+_EXAMPLE_SAMPLE_CASES: list[dict[str, Any]] = [
+    {
+        "id": "case-101",
+        "summary": "Discount code THAIBEV20 not applied - Villa Market",
+        "businessUnit": "Beer & Spirits",
+        "category": "Payment & Billing",
+        "createdAt": "2026-01-15T10:00:00.000Z",
+    }
+]
+_EXAMPLE_TOPIC: dict[str, Any] = {
+    "term": "discount code",
+    "currentCount": 6,
+    "baselineCount": 1,
+    "percentChange": 500,
+    "trendScore": 1000,
+    "direction": "rising",
+    "impactedBUs": ["Beer & Spirits"],
+    "sampleCases": _EXAMPLE_SAMPLE_CASES,
+}
+_EXAMPLE_PREDICTION: dict[str, Any] = {
+    "id": "pred-accelerating_growth-online-1768471500908",
+    "term": "online",
+    "type": "accelerating_growth",
+    "severity": "high",
+    "title": "online - Accelerating Growth",
+    "explanation": (
+        '"online" shows accelerating growth at 75% daily rate. '
+        "Projected to reach 12 cases tomorrow if trend continues."
+    ),
+    "currentCount": 26,
+    "projectedCount": 12,
+    "growthRate": 75,
+    "impactedBUs": ["Beer & Spirits"],
+    "sampleCases": _EXAMPLE_SAMPLE_CASES,
+    "createdAt": "2026-01-15T10:05:00.908Z",
+}
+
+
 class CaseData(BaseModel):
     """The light case shape used by trending and predictions."""
 
@@ -67,26 +106,7 @@ class TrendingList(BaseModel):
         json_schema_extra={
             "examples": [
                 {
-                    "topics": [
-                        {
-                            "term": "discount code",
-                            "currentCount": 6,
-                            "baselineCount": 1,
-                            "percentChange": 500,
-                            "trendScore": 1000,
-                            "direction": "rising",
-                            "impactedBUs": ["Beer & Spirits"],
-                            "sampleCases": [
-                                {
-                                    "id": "case-101",
-                                    "summary": "Discount code THAIBEV20 not applied - Villa Market",
-                                    "businessUnit": "Beer & Spirits",
-                                    "category": "Payment & Billing",
-                                    "createdAt": "2026-01-15T10:00:00.000Z",
-                                }
-                            ],
-                        }
-                    ],
+                    "topics": [_EXAMPLE_TOPIC],
                     "metadata": {
                         "window": "24h",
                         "currentPeriod": {
@@ -258,33 +278,7 @@ class PredictionList(BaseModel):
         json_schema_extra={
             "examples": [
                 {
-                    "predictions": [
-                        {
-                            "id": "pred-accelerating_growth-online-1768471500908",
-                            "term": "online",
-                            "type": "accelerating_growth",
-                            "severity": "high",
-                            "title": "online - Accelerating Growth",
-                            "explanation": (
-                                '"online" shows accelerating growth at 75% daily rate. '
-                                "Projected to reach 12 cases tomorrow if trend continues."
-                            ),
-                            "currentCount": 26,
-                            "projectedCount": 12,
-                            "growthRate": 75,
-                            "impactedBUs": ["Beer & Spirits"],
-                            "sampleCases": [
-                                {
-                                    "id": "case-101",
-                                    "summary": "Discount code THAIBEV20 not applied - Villa Market",
-                                    "businessUnit": "Beer & Spirits",
-                                    "category": "Payment & Billing",
-                                    "createdAt": "2026-01-15T10:00:00.000Z",
-                                }
-                            ],
-                            "createdAt": "2026-01-15T10:05:00.908Z",
-                        }
-                    ],
+                    "predictions": [_EXAMPLE_PREDICTION],
                     "metadata": {
                         "window": "7d",
                         "threshold": 100,
@@ -327,53 +321,8 @@ class ComputeResult(BaseModel):
                 {
                     "success": True,
                     "computed": {"trendingTopics": 10, "predictedRisks": 8},
-                    "topics": [
-                        {
-                            "term": "discount code",
-                            "currentCount": 6,
-                            "baselineCount": 1,
-                            "percentChange": 500,
-                            "trendScore": 1000,
-                            "direction": "rising",
-                            "impactedBUs": ["Beer & Spirits"],
-                            "sampleCases": [
-                                {
-                                    "id": "case-101",
-                                    "summary": "Discount code THAIBEV20 not applied - Villa Market",
-                                    "businessUnit": "Beer & Spirits",
-                                    "category": "Payment & Billing",
-                                    "createdAt": "2026-01-15T10:00:00.000Z",
-                                }
-                            ],
-                        }
-                    ],
-                    "predictions": [
-                        {
-                            "id": "pred-accelerating_growth-online-1768471500908",
-                            "term": "online",
-                            "type": "accelerating_growth",
-                            "severity": "high",
-                            "title": "online - Accelerating Growth",
-                            "explanation": (
-                                '"online" shows accelerating growth at 75% daily rate. '
-                                "Projected to reach 12 cases tomorrow if trend continues."
-                            ),
-                            "currentCount": 26,
-                            "projectedCount": 12,
-                            "growthRate": 75,
-                            "impactedBUs": ["Beer & Spirits"],
-                            "sampleCases": [
-                                {
-                                    "id": "case-101",
-                                    "summary": "Discount code THAIBEV20 not applied - Villa Market",
-                                    "businessUnit": "Beer & Spirits",
-                                    "category": "Payment & Billing",
-                                    "createdAt": "2026-01-15T10:00:00.000Z",
-                                }
-                            ],
-                            "createdAt": "2026-01-15T10:05:00.908Z",
-                        }
-                    ],
+                    "topics": [_EXAMPLE_TOPIC],
+                    "predictions": [_EXAMPLE_PREDICTION],
                     "metadata": {
                         "window": "24h",
                         "computedAt": "2026-01-15T10:05:00.866Z",
