@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    Select,
     delete,
     func,
     insert,
@@ -112,21 +113,27 @@ async def count_rowids_between(session: AsyncSession, after: int, upto: int) -> 
     return int((await session.execute(statement)).scalar_one())
 
 
-async def rows_since(
-    session: AsyncSession, floor: str, *, after_rowid: int = 0, upto_rowid: int | None = None
-) -> list[tuple[int, str, str, str, str, str]]:
-    """``(rowid, id, summary, business_unit, category, created_at)`` of the cases created at
-    or after ``floor`` (and inserted after ``after_rowid``), in (created_at, rowid) order."""
+def _rows_since_statement(
+    floor: str, *, after_rowid: int = 0, upto_rowid: int | None = None
+) -> Select[Any]:
     conditions = [cases.c.created_at >= floor]
     if after_rowid:
         conditions.append(case_rowid > after_rowid)
     if upto_rowid is not None:
         conditions.append(case_rowid <= upto_rowid)
-    statement = (
+    return (
         select(case_rowid, *CASE_DATA_COLUMNS)
         .where(*conditions)
         .order_by(cases.c.created_at, case_rowid)
     )
+
+
+async def rows_since(
+    session: AsyncSession, floor: str, *, after_rowid: int = 0, upto_rowid: int | None = None
+) -> list[tuple[int, str, str, str, str, str]]:
+    """``(rowid, id, summary, business_unit, category, created_at)`` of the cases created at
+    or after ``floor`` (and inserted after ``after_rowid``), in (created_at, rowid) order."""
+    statement = _rows_since_statement(floor, after_rowid=after_rowid, upto_rowid=upto_rowid)
     result = await session.execute(statement)
     return [(row[0], row[1], row[2], row[3], row[4], row[5]) for row in result]
 
@@ -139,14 +146,6 @@ async def rows_since_in_batches(
     batch_size: int = 20_000,
 ) -> AsyncIterator[list[tuple[int, str, str, str, str, str]]]:
     """``rows_since`` streamed in batches (a million-case window is half a million rows)."""
-    conditions = [cases.c.created_at >= floor]
-    if upto_rowid is not None:
-        conditions.append(case_rowid <= upto_rowid)
-    statement = (
-        select(case_rowid, *CASE_DATA_COLUMNS)
-        .where(*conditions)
-        .order_by(cases.c.created_at, case_rowid)
-    )
-    result = await session.stream(statement)
+    result = await session.stream(_rows_since_statement(floor, upto_rowid=upto_rowid))
     async for partition in result.partitions(batch_size):
         yield [(row[0], row[1], row[2], row[3], row[4], row[5]) for row in partition]
