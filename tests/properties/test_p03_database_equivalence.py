@@ -139,8 +139,20 @@ class Model:
     def share_ids(self) -> list[str]:
         return list(self.tables["shares"])
 
-    def insert_share(self, share_id: str, **values: Any) -> None:
-        self.tables["shares"][share_id] = {"id": share_id, **values}
+    def insert_share(self, share_id: str, op: Share | Escalate, now: str, **values: Any) -> None:
+        """A new pending share row sent by ``op``; ``values`` are the columns that differ."""
+        self.tables["shares"][share_id] = {
+            "id": share_id,
+            **values,
+            "sender_id": op.sender,
+            "recipient_id": op.recipient,
+            "channel": "internal" if op.channel is ABSENT else op.channel,
+            "message": op.message if op.message not in (ABSENT, "") else None,
+            "status": "pending",
+            "created_at": now,
+            "read_at": None,
+            "actioned_at": None,
+        }
 
     @staticmethod
     def share_stored(op: Share) -> bool:
@@ -156,17 +168,11 @@ class Model:
     def apply_share(self, op: Share, share_id: str, now: str) -> None:
         self.insert_share(
             share_id,
+            op,
+            now,
             type="share" if op.share_type is ABSENT else op.share_type,
             source_type=op.source_type,
             source_id=op.source_id,
-            sender_id=op.sender,
-            recipient_id=op.recipient,
-            channel="internal" if op.channel is ABSENT else op.channel,
-            message=op.message if op.message not in (ABSENT, "") else None,
-            status="pending",
-            created_at=now,
-            read_at=None,
-            actioned_at=None,
         )
         if op.share_type == "escalation" and op.source_type == "case":
             for name in ("cases", "case_flags"):
@@ -190,18 +196,7 @@ class Model:
         if alert["severity"] != "critical":
             alert.update(severity="critical", updated_at=now)
         self.insert_share(
-            share_id,
-            type="escalation",
-            source_type="alert",
-            source_id=op.alert_id,
-            sender_id=op.sender,
-            recipient_id=op.recipient,
-            channel="internal" if op.channel is ABSENT else op.channel,
-            message=op.message if op.message not in (ABSENT, "") else None,
-            status="pending",
-            created_at=now,
-            read_at=None,
-            actioned_at=None,
+            share_id, op, now, type="escalation", source_type="alert", source_id=op.alert_id
         )
 
 
