@@ -62,7 +62,7 @@ async def select_page(
     query: ListQuery[Any],
 ) -> list[dict[str, Any]]:
     """One page of ``shape``'s rows matching ``conditions``, as wire objects."""
-    if query.sort_column not in shape.table.c:
+    if query.sort_column not in query.SORT_COLUMNS.values():
         raise ValueError(f"cannot sort {shape.table.name} by {query.sort_column!r}")
     column = shape.table.c[query.sort_column]
     statement = where(select(*shape.columns), conditions)
