@@ -153,6 +153,7 @@ def create_app(settings: Settings | None = None, *, clock: Clock | None = None) 
     else:
         app.state.rate_limiter = MemoryRateLimiter(app.state.clock)
         app.state.cache = MemoryCache()
+    app.state.cache.clock = app.state.clock
     app.state.metrics = Metrics(app.state)
 
     @app.get("/metrics", include_in_schema=False)

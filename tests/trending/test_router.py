@@ -10,6 +10,7 @@ import pytest
 from fastapi import FastAPI
 
 from control_tower.auth.deps import Viewer, authenticate
+from control_tower.core.clock import Clock
 from control_tower.core.models import UserRole
 from tests.support.databases import connect
 
@@ -230,3 +231,20 @@ class TestCompute:
         assert response.status_code == 403
         assert response.json()["code"] == "FORBIDDEN"
         assert trending_rows(reference_db) == before
+
+
+class TestClockJumps:
+    async def test_a_jump_of_the_clock_is_never_answered_from_before_it(
+        self, client: httpx.AsyncClient, clock: Clock
+    ) -> None:
+        trending = (await client.get("/api/trending")).json()
+        predictions = (await client.get("/api/predictions")).json()
+        assert trending["metadata"]["currentPeriod"]["caseCount"] > 0
+        assert predictions["metadata"]["totalCasesAnalyzed"] > 0
+        clock.advance(60 * 24 * 3600 * 1000)  # sixty days on: no case is in either window
+        trending = (await client.get("/api/trending")).json()
+        predictions = (await client.get("/api/predictions")).json()
+        assert trending["metadata"]["currentPeriod"]["caseCount"] == 0
+        assert trending["topics"] == []
+        assert predictions["metadata"]["totalCasesAnalyzed"] == 0
+        assert predictions["predictions"] == []

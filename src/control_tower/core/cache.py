@@ -21,6 +21,8 @@ from typing import Any, TypeVar
 
 import orjson
 
+from control_tower.core.clock import Clock
+
 T = TypeVar("T")
 
 NAMESPACES = ("cases", "alerts", "trending", "feed", "shares")
@@ -31,6 +33,11 @@ WRITES_NAMESPACE = "writes"
 
 class Cache(ABC):
     """Generation-versioned key/value cache."""
+
+    #: The service clock, when answers depend on it: how it was last set is part of every
+    #: ``get_or_compute`` key, so a jump of the settable clock never reuses an answer
+    #: computed before it (the TTL bounds staleness only while the clock runs on).
+    clock: Clock | None = None
 
     @abstractmethod
     async def generations(self, namespaces: Iterable[str]) -> tuple[int, ...]:
@@ -64,7 +71,8 @@ class Cache(ABC):
         if ttl_s <= 0:
             return await compute()
         generations = await self.generations(depends_on)
-        key = f"{name}|{','.join(map(str, generations))}|{orjson.dumps(params).decode()}"
+        setting = "" if self.clock is None else self.clock.setting()
+        key = f"{name}|{','.join(map(str, generations))}|{setting}|{orjson.dumps(params).decode()}"
         cached = await self.get(key)
         if cached is not None:
             return cached  # type: ignore[no-any-return]
