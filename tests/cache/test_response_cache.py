@@ -60,7 +60,7 @@ async def started(settings: Any, clock: Clock) -> AsyncIterator[tuple[FastAPI, h
 @pytest.fixture
 def frozen() -> Clock:
     clock = Clock(CLOCK_START)
-    clock.freeze()
+    clock.freeze(at=CLOCK_START)
     return clock
 
 

@@ -30,8 +30,7 @@ def post_raw(client: httpx.AsyncClient, content: bytes) -> Any:
 @pytest.fixture
 def recorded_clock(clock: Clock) -> Clock:
     """The instant the original answered mutA-089 (its filterState shows it)."""
-    clock.set(1768471501092)
-    clock.freeze()
+    clock.freeze(at=1768471501092)
     return clock
 
 

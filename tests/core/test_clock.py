@@ -42,6 +42,21 @@ class TestClock:
         clock.unfreeze()
         assert clock.now_ms() >= START_MS + 86_400_000
 
+    def test_freeze_at_an_instant_has_no_race(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        # The wall clock ticks a millisecond between every reading, as it can on a slow
+        # machine: set-then-freeze would land a millisecond late, freeze(at=) cannot.
+        ticks = iter(range(1_000_000, 2_000_000))
+        monkeypatch.setattr(Clock, "_wall_ms", staticmethod(lambda: next(ticks)))
+        late = Clock()
+        late.set(START_MS)
+        late.freeze()
+        assert late.now_ms() == START_MS + 1
+        exact = Clock()
+        exact.freeze(at=START)
+        assert exact.now_ms() == START_MS
+        exact.freeze(at=START_MS + 92)
+        assert exact.now_iso() == "2026-01-15T10:05:00.092Z"
+
     def test_iso_format(self) -> None:
         assert iso_from_ms(START_MS + 7) == "2026-01-15T10:05:00.007Z"
 

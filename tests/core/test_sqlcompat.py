@@ -134,7 +134,7 @@ async def both(
 ) -> AsyncIterator[list[tuple[FastAPI, httpx.AsyncClient]]]:
     """(PostgreSQL app, SQLite app) on the same reference data and one frozen clock."""
     clock = Clock(CLOCK_START)
-    clock.freeze()
+    clock.freeze(at=CLOCK_START)
     async for pair in _clients([reference_db, reference_file], clock):
         yield pair
 

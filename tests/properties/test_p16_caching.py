@@ -67,7 +67,7 @@ class Pair:
 async def pair(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Pair]:
     database = fresh_database(tmp_path)
     clock = Clock(CLOCK_START)
-    clock.freeze()
+    clock.freeze(at=CLOCK_START)
     namespace = f"p16-{uuid.uuid4().hex}"
     redis_url = REDIS_URL if request.param == "redis" else None
     cached_settings = make_settings(

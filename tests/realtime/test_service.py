@@ -29,7 +29,7 @@ def event(event_type: str, business_unit: str | None = None) -> Event:
 class TestCursor:
     def test_defaults_to_the_connection_time(self) -> None:
         clock = Clock(CLOCK_START)
-        clock.freeze()
+        clock.freeze(at=CLOCK_START)
         assert initial_cursor(None, clock) == clock.now_ms()
 
     @pytest.mark.parametrize(
@@ -52,7 +52,7 @@ class TestCursor:
 class TestFrame:
     def test_three_lines_and_a_blank_one(self) -> None:
         clock = Clock(CLOCK_START)
-        clock.freeze()
+        clock.freeze(at=CLOCK_START)
         data = {"count": 7.0, "name": "ไทย"}
         assert (
             frame("alert_count", data, clock=clock)

@@ -42,7 +42,7 @@ class ReadOnlyReference:
         self._runner = asyncio.Runner()
         self.database = Database(make_settings(path))
         self.clock = Clock(CLOCK_START)
-        self.clock.freeze()
+        self.clock.freeze(at=CLOCK_START)
 
     def run(self, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
         async def in_session() -> T:

@@ -38,7 +38,7 @@ async def databases(reference_file: Path) -> AsyncIterator[tuple[Database, Datab
 
 async def search(database: Database, query: str) -> tuple[list[Any], int]:
     clock = Clock(CLOCK_START)
-    clock.freeze()
+    clock.freeze(at=CLOCK_START)
     async with database.session() as session:
         body = await service.search_cases(
             session,

@@ -161,7 +161,7 @@ async def both_routes(
 
 def _frozen_clock() -> Clock:
     clock = Clock(CLOCK_START)
-    clock.freeze()
+    clock.freeze(at=CLOCK_START)
     return clock
 
 

@@ -64,9 +64,16 @@ class Clock:
         else:
             self._offset_ms += milliseconds
 
-    def freeze(self) -> None:
-        """Stop the clock at the current instant (tests)."""
-        self._frozen_ms = self.now_ms()
+    def freeze(self, at: datetime | int | None = None) -> None:
+        """Stop the clock (tests): at ``at`` exactly when given, else at the current instant.
+
+        Setting and then freezing is a race, since a millisecond can pass in between; pass
+        the instant here when a test needs that exact one.
+        """
+        if at is None:
+            self._frozen_ms = self.now_ms()
+        else:
+            self._frozen_ms = at if isinstance(at, int) else datetime_to_ms(at)
 
     def unfreeze(self) -> None:
         """Let a frozen clock advance in real time again from where it stands."""
