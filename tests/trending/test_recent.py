@@ -26,7 +26,7 @@ from control_tower.trending.recent import (
     Snapshot,
     SnapshotSource,
 )
-from tests.support.databases import ON_POSTGRES, connect
+from tests.support.databases import connect
 
 NOW = ms_from_iso("2026-01-15T10:05:00.000Z")
 FORTNIGHT = (iso_from_ms(NOW - 14 * DAY_MS), iso_from_ms(NOW))
@@ -180,6 +180,43 @@ class TestRecentCases:
         finally:
             await database.dispose()
 
+    async def test_a_late_commit_below_the_maximum_rowid_is_not_skipped(
+        self, reference_db: Path
+    ) -> None:
+        # On PostgreSQL a transaction can commit rowid n after n + 1 is visible: the row
+        # then appears below the maximum the snapshot was built up to.
+        database = Database(Settings(_env_file=None, database_url=str(reference_db)))  # type: ignore[call-arg]
+        cache = RecentCases()
+        with connect(reference_db) as connection:
+            top = connection.execute("SELECT max(rowid) FROM cases").fetchone()[0]
+
+        def insert(rowid: int, case_id: str) -> None:
+            with connect(reference_db) as connection:
+                connection.execute(
+                    "INSERT INTO cases (rowid, id, case_number, channel, status, category, "
+                    "sentiment, severity, business_unit, summary, created_at, updated_at) VALUES "
+                    "(?, ?, ?, 'web', 'open', 'Cat', 'neutral', 'low', 'Unit', 'late commit', "
+                    "'2026-01-14T10:00:00.000Z', '2026-01-14T10:00:00.000Z')",
+                    (rowid, case_id, case_id),
+                )
+
+        try:
+            insert(top + 5, "case-first-visible")
+            async with database.session() as session:
+                await self._compare(session, cache)
+            insert(top + 2, "case-committed-late")
+            async with database.session() as session:
+                await self._compare(session, cache)
+                start, end = FORTNIGHT
+                ids = [
+                    case.id
+                    for case in (await cache.source(session, start, end, scope=None)).snapshot.rows
+                ]
+                assert {"case-first-visible", "case-committed-late"} <= set(ids)
+                assert cache.reloads == 2
+        finally:
+            await database.dispose()
+
     async def test_short_and_long_windows_share_one_snapshot(self, reference_db: Path) -> None:
         database = Database(Settings(_env_file=None, database_url=str(reference_db)))  # type: ignore[call-arg]
         cache = RecentCases()
@@ -201,14 +238,13 @@ class TestRecentCases:
         finally:
             await database.dispose()
 
-    async def test_source_uses_the_index_on_sqlite_only(self, reference_db: Path) -> None:
+    async def test_source_uses_the_index_on_both_databases(self, reference_db: Path) -> None:
         database = Database(Settings(_env_file=None, database_url=str(reference_db)))  # type: ignore[call-arg]
         try:
             async with database.session() as session:
-                assert recent.indexed(session) is not ON_POSTGRES
+                assert recent.indexed()
                 source = await recent.source(session, *FORTNIGHT, scope="KFC Delivery")
-                kind = CaseListSource if ON_POSTGRES else SnapshotSource
-                assert isinstance(source, kind)
+                assert isinstance(source, SnapshotSource)
                 expected = await repository.cases_between(session, *FORTNIGHT, scope="KFC Delivery")
                 assert source.size == len(expected) > 0
         finally:

@@ -17,8 +17,12 @@ A range of the snapshot is exactly what the range query would return. The snapsh
 case positions by (summary, business unit, category), so a period answers term counts,
 first-seen order, matching cases and per-day counts with binary searches per group instead
 of a pass over every case. Only an external edit of an existing case's summary, business
-unit, category or creation time that keeps the fingerprint would go unseen. Databases
-without a rowid (PostgreSQL) are always queried.
+unit, category or creation time that keeps the fingerprint would go unseen.
+
+PostgreSQL has the same order through its ``rowid`` column (migration 0004). There a
+transaction can commit a smaller rowid after a larger one is visible; the row count in the
+fingerprint then disagrees with the rows past the old maximum, and the snapshot is
+reloaded instead of merged, so a late commit is never skipped.
 """
 
 from __future__ import annotations
@@ -468,13 +472,13 @@ def cache_for(session: AsyncSession) -> RecentCases:
     return cache
 
 
-def indexed(session: AsyncSession) -> bool:
-    """Whether ``source`` answers from the in-memory index (SQLite) or loads rows."""
-    return ENABLED and repository.is_sqlite(session)
+def indexed() -> bool:
+    """Whether ``source`` answers from the in-memory index or loads rows (when disabled)."""
+    return ENABLED
 
 
 async def source(session: AsyncSession, start: str, end: str, *, scope: str | None) -> Source:
     """The cases with ``start <= created_at <= end`` in the original's row order."""
-    if indexed(session):
+    if indexed():
         return await cache_for(session).source(session, start, end, scope=scope)
     return CaseListSource(await repository.cases_between(session, start, end, scope=scope))

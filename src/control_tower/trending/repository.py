@@ -15,7 +15,6 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from control_tower.core import sqlcompat
 from control_tower.core.cache import invalidate_on_commit
 from control_tower.core.rows import table
 from control_tower.core.sqlcompat import rowid
@@ -89,12 +88,8 @@ async def replace_trending_topics(
     invalidate_on_commit(session, "trending")
 
 
-def is_sqlite(session: AsyncSession) -> bool:
-    return sqlcompat.is_sqlite(session)
-
-
 async def case_fingerprint(session: AsyncSession) -> tuple[int, int, str | None, str | None]:
-    """``(max rowid, count, min created_at, max created_at)`` of the cases table (SQLite)."""
+    """``(max rowid, count, min created_at, max created_at)`` of the cases table."""
     statement = select(
         select(func.max(case_rowid)).select_from(cases).scalar_subquery(),
         select(func.count()).select_from(cases).scalar_subquery(),
@@ -106,7 +101,7 @@ async def case_fingerprint(session: AsyncSession) -> tuple[int, int, str | None,
 
 
 async def count_rowids_between(session: AsyncSession, after: int, upto: int) -> int:
-    """How many cases have ``after < rowid <= upto`` (SQLite)."""
+    """How many cases have ``after < rowid <= upto``."""
     statement = (
         select(func.count()).select_from(cases).where(case_rowid > after, case_rowid <= upto)
     )

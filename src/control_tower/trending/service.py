@@ -70,7 +70,7 @@ async def list_predictions(
 ) -> dict[str, Any]:
     """Predicted risks of the window's top rising terms (the last 14 days are analysed)."""
     start, end = _fortnight(now_ms)
-    if recent.indexed(session):
+    if recent.indexed():
         source = await recent.source(session, start, end, scope=scope)
         analysed = source.size
     else:
