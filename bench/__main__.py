@@ -58,6 +58,7 @@ def parser() -> argparse.ArgumentParser:
     prof.add_argument("path", help="for example /api/pulse/sparklines")
     prof.add_argument("--dataset", default="200k")
     prof.add_argument("--database", default=None, help="a SQLite file instead of the dataset")
+    prof.add_argument("--backend", choices=["sqlite", "postgres"], default="sqlite")
     prof.add_argument("--requests", type=int, default=20)
     prof.add_argument("--quiet", action="store_true", help="timings only")
     prof.add_argument("--html", default=None, help="also write an HTML report here")

@@ -46,6 +46,8 @@ def profile(args: Any) -> None:
     os.environ.setdefault("CLOCK_START", datasets.ANCHOR)
     time.tzset()
     data = datasets.dataset(args.dataset)
-    path = args.database or datasets.build(data)
-    url = f"sqlite+aiosqlite:///{path}"
+    if args.backend == "postgres":
+        url = datasets.postgres_copy(data)
+    else:
+        url = f"sqlite+aiosqlite:///{args.database or datasets.build(data)}"
     asyncio.run(_profile(url, args.path, args.requests, args.html, args.quiet))

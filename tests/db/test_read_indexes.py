@@ -1,4 +1,4 @@
-"""Migration 0005: read indexes on new and adopted databases, and the plans they give."""
+"""Migrations 0005 and 0006: read indexes on new and adopted databases, and the plans they give."""
 
 from __future__ import annotations
 
@@ -6,11 +6,13 @@ import shutil
 import sqlite3
 from pathlib import Path
 
+import psycopg
 import pytest
 from alembic import command
 
 from control_tower.core.migrate import alembic_config, migrate
 from tests.support.paths import REFERENCE_DB
+from tests.support.pg import libpq_dsn, pg_database
 
 READ_INDEXES = {
     "ix_cases_created_status_severity",
@@ -55,7 +57,7 @@ class TestReadIndexes:
         target = tmp_path / "new.db"
         migrate(url(target))
         before = indexes(target)
-        command.downgrade(alembic_config(url(target)), "-1")
+        command.downgrade(alembic_config(url(target)), "0004_row_order")
         assert indexes(target) == before - READ_INDEXES
 
     def test_day_range_counts_read_the_index_alone(self, tmp_path: Path) -> None:
@@ -96,3 +98,65 @@ class TestReadIndexes:
         found = plan(target, sql)
         assert original_index in found
         assert not any(name in found for name in READ_INDEXES)
+
+
+@pytest.mark.sqlite_only("creates its own PostgreSQL databases; runs once, in the SQLite pass")
+class TestReadIndexesOnPostgres:
+    """Migration 0006: on PostgreSQL the read indexes are ordinary, so the planner can use them."""
+
+    DAY_COUNT = (
+        "SELECT count(*) FILTER (WHERE severity IN ('high', 'critical')) FROM cases "
+        "WHERE created_at >= '2026-01-14T00:00:00.000Z' "
+        "AND created_at <= '2026-01-14T23:59:59.999Z' AND status = status"
+    )
+
+    @staticmethod
+    def definitions(dsn: str) -> dict[str, str]:
+        with psycopg.connect(dsn) as connection:
+            rows = connection.execute(
+                "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'cases'"
+            ).fetchall()
+        return {name: definition for name, definition in rows if name in READ_INDEXES}
+
+    @staticmethod
+    def plan(dsn: str, sql: str) -> str:
+        """The plan of ``sql`` over 30,000 cases of 30 days, stored out of date order (as
+        uploads and seeds leave them), vacuumed and analysed."""
+        with psycopg.connect(dsn, autocommit=True) as connection:
+            # Test databases commit asynchronously, and VACUUM cannot mark rows visible to
+            # all (which index-only scans need) before their commit reaches the disk.
+            connection.execute("SET synchronous_commit = on")
+            connection.execute(
+                "INSERT INTO cases (id, case_number, channel, status, category, sentiment, "
+                "severity, business_unit, summary, created_at, updated_at) "
+                "SELECT 'c' || n, 'N' || n, 'web', "
+                "(ARRAY['open', 'closed', 'resolved'])[n % 3 + 1], 'Cat ' || n % 7, 'neutral', (ARRAY['low', 'high', 'critical'])[n % 3 + 1], "
+                "'Unit ' || n % 5, 'summary ' || n, at, at FROM generate_series(1, 30000) AS n, "
+                "to_char(timestamp '2025-12-16' + n * interval '86 seconds', "
+                '\'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"\') AS at ORDER BY md5(n::text)'
+            )
+            connection.execute("VACUUM ANALYZE cases")
+            rows = connection.execute(f"EXPLAIN {sql}").fetchall()
+        return " | ".join(row[0] for row in rows)
+
+    def test_no_partial_condition_and_index_only_day_counts(self) -> None:
+        with pg_database("ct_readidx") as target:
+            dsn = libpq_dsn(target.rsplit("/", 1)[1])
+            migrate(target)
+            definitions = self.definitions(dsn)
+            assert set(definitions) == READ_INDEXES
+            assert not any(" WHERE " in definition for definition in definitions.values())
+            assert "Index Only Scan using ix_cases_created_status_severity" in self.plan(
+                dsn, self.DAY_COUNT
+            )
+
+    def test_downgrade_restores_the_partial_indexes_of_0005(self) -> None:
+        with pg_database("ct_readidx") as target:
+            dsn = libpq_dsn(target.rsplit("/", 1)[1])
+            migrate(target)
+            command.downgrade(alembic_config(target), "0005_read_indexes")
+            definitions = self.definitions(dsn)
+            assert set(definitions) == READ_INDEXES
+            assert all("WHERE (status = status)" in d for d in definitions.values())
+            # What 0006 is for: PostgreSQL cannot use 0005's partial index for the count.
+            assert "ix_cases_created_status_severity" not in self.plan(dsn, self.DAY_COUNT)

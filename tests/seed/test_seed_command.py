@@ -6,7 +6,7 @@ import pytest
 
 from control_tower.core.models import ORIGINAL_TABLES, Base
 from control_tower.seed.service import SeedError, seed_database
-from tests.support.databases import TestDatabase, connect
+from tests.support.databases import ON_POSTGRES, TestDatabase, connect
 from tests.support.paths import REFERENCE_DB, SEED_ANCHOR
 from tests.support.server import make_settings
 
@@ -23,6 +23,21 @@ class TestSeedCommand:
         await seed_database(make_settings(empty_db), anchor=SEED_ANCHOR)
         for table in ORIGINAL_TABLES:
             assert rows(empty_db, table) == rows(REFERENCE_DB, table), table
+
+    async def test_postgres_is_analysed_and_sqlite_is_not(self, empty_db: TestDatabase) -> None:
+        await seed_database(make_settings(empty_db), anchor=SEED_ANCHOR, extra_cases=10)
+        with connect(empty_db) as connection:
+            if ON_POSTGRES:
+                estimate = connection.execute(
+                    "SELECT reltuples FROM pg_class WHERE relname = 'cases'"
+                ).fetchone()[0]
+                assert estimate == 2139 + 10
+            else:
+                # ANALYZE would change the indexes SQLite walks, and so tie order.
+                found = connection.execute(
+                    "SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_stat1'"
+                ).fetchone()[0]
+                assert found == 0
 
     async def test_second_seed_is_refused_unless_if_empty(self, empty_db: TestDatabase) -> None:
         settings = make_settings(empty_db)

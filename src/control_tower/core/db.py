@@ -8,7 +8,7 @@ wait instead of failing.
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -131,6 +131,23 @@ def _note_write(state: ORMExecuteState) -> None:
 @event.listens_for(TrackedSession, "after_flush")
 def _note_flush(session: Session, _context: Any) -> None:
     mark_written(session)
+
+
+async def refresh_statistics(engine: AsyncEngine, tables: Iterable[str]) -> None:
+    """After a bulk load on PostgreSQL, vacuum and analyse ``tables`` (SQLite: nothing).
+
+    Without statistics PostgreSQL's planner guesses row counts off by orders of magnitude,
+    and until a table is vacuumed its index-only scans still visit every row; autovacuum
+    gets there eventually, a bulk load should not wait for it. SQLite is left alone on
+    purpose: ANALYZE there would change which index it walks, and with it the order of
+    tied rows that the original's answers carry.
+    """
+    if engine.dialect.name != "postgresql":
+        return
+    async with engine.connect() as connection:
+        autocommit = await connection.execution_options(isolation_level="AUTOCOMMIT")
+        for name in tables:
+            await autocommit.exec_driver_sql(f'VACUUM (ANALYZE) "{name}"')
 
 
 class Database:

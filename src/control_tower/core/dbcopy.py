@@ -19,7 +19,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from control_tower.core.config import Settings
-from control_tower.core.db import create_engine
+from control_tower.core.db import create_engine, refresh_statistics
 from control_tower.core.migrate import migrate
 from control_tower.core.models import ORIGINAL_TABLES
 from control_tower.core.registry import all_tables_metadata
@@ -120,6 +120,7 @@ async def copy_database(
                     f"({copied.checksum[:12]}) in the target"
                 )
             reports.append(copied)
+        await refresh_statistics(target, [table.name for table in tables])
         return reports
     finally:
         await source.dispose()

@@ -119,8 +119,8 @@ class Case(Base):
         Index("idx_cases_severity", "severity"),
         Index("idx_cases_category", "category"),
         Index("idx_cases_created_at", "created_at"),
-        # Added by migration 0005_read_indexes: partial, used only by the statements that
-        # opt in (core.read_indexes).
+        # Added by migration 0005_read_indexes: partial on SQLite, used only by the
+        # statements that opt in (core.read_indexes); ordinary on PostgreSQL (0006).
         Index(
             "ix_cases_created_status_severity",
             "created_at",
@@ -129,7 +129,6 @@ class Case(Base):
             "business_unit",
             "category",
             sqlite_where=text("status = status"),
-            postgresql_where=text("status = status"),
         ),
         Index(
             "ix_cases_status_severity",
@@ -137,7 +136,6 @@ class Case(Base):
             "severity",
             "business_unit",
             sqlite_where=text("status = status"),
-            postgresql_where=text("status = status"),
         ),
         Index(
             "ix_cases_resolved_at",
@@ -145,7 +143,6 @@ class Case(Base):
             "business_unit",
             "status",
             sqlite_where=text("status = status"),
-            postgresql_where=text("status = status"),
         ),
     )
 

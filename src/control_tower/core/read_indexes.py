@@ -7,6 +7,10 @@ partial indexes whose condition, ``status = status``, holds for every case (``st
 NOT NULL) but appears in no query except the ones written for them: SQLite uses a partial
 index only when the query's WHERE contains its condition, so every other statement keeps
 the original's plan.
+
+On PostgreSQL the same indexes are ordinary ones (migration 0006): its row order never
+depends on its plans, and it could not use the partial ones (see that migration). The
+opt-in term costs nothing there.
 """
 
 from __future__ import annotations

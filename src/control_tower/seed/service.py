@@ -17,7 +17,7 @@ from control_tower.auth.models import UserCredential
 from control_tower.auth.passwords import hash_password
 from control_tower.core.clock import datetime_to_ms, iso_from_ms
 from control_tower.core.config import Environment, Settings
-from control_tower.core.db import Database
+from control_tower.core.db import Database, refresh_statistics
 from control_tower.core.migrate import migrate
 from control_tower.core.models import Base, Case, User
 from control_tower.core.sqlcompat import like
@@ -156,6 +156,7 @@ async def seed_database(
                     await session.execute(insert(cases_table), batch)
                 bar.advance(len(batch))
             parts.append(f"{extra_cases:,} extra cases from CC-{start:06d}")
+        await refresh_statistics(database.engine, SEED_TABLE_ORDER)
         log.info("seed.completed", anchor=anchor.isoformat(), extra_cases=extra_cases)
         return "; ".join(parts)
     finally:
