@@ -130,7 +130,8 @@ class TestReadIndexesOnPostgres:
                 "INSERT INTO cases (id, case_number, channel, status, category, sentiment, "
                 "severity, business_unit, summary, created_at, updated_at) "
                 "SELECT 'c' || n, 'N' || n, 'web', "
-                "(ARRAY['open', 'closed', 'resolved'])[n % 3 + 1], 'Cat ' || n % 7, 'neutral', (ARRAY['low', 'high', 'critical'])[n % 3 + 1], "
+                "(ARRAY['open', 'closed', 'resolved'])[n % 3 + 1], 'Cat ' || n % 7, 'neutral', "
+                "(ARRAY['low', 'high', 'critical'])[n % 3 + 1], "
                 "'Unit ' || n % 5, 'summary ' || n, at, at FROM generate_series(1, 30000) AS n, "
                 "to_char(timestamp '2025-12-16' + n * interval '86 seconds', "
                 '\'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"\') AS at ORDER BY md5(n::text)'
