@@ -13,13 +13,15 @@ from typing import Any
 
 import httpx
 import pytest
-from fastapi import FastAPI
+from fastapi import FastAPI, Request
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from control_tower.auth.passwords import hash_password
 from control_tower.auth.repository import set_password_hash
 from control_tower.core.cache import MemoryCache
 from control_tower.core.clock import Clock
 from control_tower.core.db import Database
+from control_tower.core.deps import get_session
 from control_tower.main import create_app
 from tests.support.databases import TestDatabase, connect, query
 from tests.support.paths import CLOCK_START
@@ -227,3 +229,72 @@ class TestBoundedMemory:
         await cache.set("huge", {"b": "x" * 20_000}, 60)  # larger than the cap: not kept
         assert await cache.get("huge") is None
         assert cache._bytes <= 10_000
+
+
+class TestBeforeDependencies:
+    """``auth.readroute``: an anonymous demo-mode hit is answered before any dependency runs."""
+
+    @staticmethod
+    def sessions(app: FastAPI) -> list[int]:
+        """A counter of the database sessions the app's routes open (``get_session``)."""
+        counter = [0]
+
+        async def counting(request: Request) -> AsyncIterator[AsyncSession]:
+            counter[0] += 1
+            async for session in get_session(request):
+                yield session
+
+        app.dependency_overrides[get_session] = counting
+        return counter
+
+    async def test_a_hit_opens_no_session_and_equals_the_first_answer(
+        self, cached_client: tuple[FastAPI, httpx.AsyncClient]
+    ) -> None:
+        app, client = cached_client
+        first = {url: await client.get(url) for url in CACHED_GETS}
+        sessions = self.sessions(app)
+        for url, before in first.items():
+            again = await client.get(url)
+            assert again.status_code == 200
+            assert again.content == before.content, url
+            same = {k: v for k, v in before.headers.items() if k != "x-request-id"}
+            assert {k: v for k, v in again.headers.items() if k != "x-request-id"} == same
+        assert sessions == [0]
+
+    async def test_a_miss_and_a_request_with_credentials_take_the_normal_path(
+        self, reference_db: Path, frozen: Clock
+    ) -> None:
+        settings = make_settings(reference_db, cache_ttl_s=3600, api_rate_limit_per_minute=0)
+        async with started(settings, frozen) as (app, client):
+            await client.get("/api/alerts/count")
+            sessions = self.sessions(app)
+            await client.get("/api/alerts/count?x=1")  # another key: a miss
+            assert sessions[0] == 1
+
+            # Credentials are checked for real (an unknown session is a 401, not a cached
+            # answer), on the normal path.
+            client.cookies.set("ct_session", "no-such-session")
+            bad = await client.get("/api/alerts/count")
+            assert bad.status_code == 401
+            assert sessions[0] == 2
+
+    async def test_hits_still_count_against_the_rate_limit(
+        self, reference_db: Path, frozen: Clock
+    ) -> None:
+        settings = make_settings(reference_db, cache_ttl_s=3600, api_rate_limit_per_minute=3)
+        async with started(settings, frozen) as (_, client):
+            answers = [await client.get("/api/alerts/count") for _ in range(4)]
+        assert [r.status_code for r in answers] == [200, 200, 200, 429]
+        assert answers[2].headers["ratelimit-remaining"] == "0"
+        assert "Too many requests" in answers[3].json()["error"]
+
+    async def test_the_locale_header_is_part_of_the_key(
+        self, cached_client: tuple[FastAPI, httpx.AsyncClient]
+    ) -> None:
+        _, client = cached_client
+        url = "/api/pulse/sparklines"
+        english = (await client.get(url)).json()
+        thai = (await client.get(url, headers={"x-locale": "th"})).json()
+        assert thai != english
+        assert (await client.get(url)).json() == english
+        assert (await client.get(url, headers={"x-locale": "th"})).json() == thai

@@ -18,6 +18,7 @@ from control_tower.alerts.schemas import (
 )
 from control_tower.alerts.service import AlertFilters, AlertListQuery
 from control_tower.auth.deps import CurrentUser
+from control_tower.auth.readroute import ReadRoute
 from control_tower.core.body import InvalidBody, read_json
 from control_tower.core.deps import ClockDep, SessionDep
 from control_tower.core.errors import OriginalFailure
@@ -46,7 +47,7 @@ class AlertIdConvertor(Convertor[str]):
 
 register_url_convertor("alert_id", AlertIdConvertor())
 
-router = APIRouter(tags=["alerts"])
+router = APIRouter(tags=["alerts"], route_class=ReadRoute)
 
 _LIST_PARAMETERS = query_parameters(
     *PAGE_PARAMETERS,

@@ -27,7 +27,15 @@ from control_tower.core.errors import Forbidden, RateLimited, Unauthorized
 from control_tower.core.models import UserRole
 from control_tower.core.ratelimit import RateLimiter
 
-__all__ = ["SESSION_COOKIE", "CurrentUser", "Viewer", "authenticate", "client_ip"]
+__all__ = [
+    "SESSION_COOKIE",
+    "CurrentUser",
+    "Viewer",
+    "apply_budget",
+    "authenticate",
+    "client_ip",
+    "known_demo_viewer",
+]
 
 SESSION_COOKIE = "ct_session"
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -63,9 +71,25 @@ def check_csrf(request: Request, settings: Settings) -> None:
         )
 
 
-async def _demo_viewer(request: Request, session: SessionDep, settings: Settings) -> Viewer:
+def known_demo_viewer(request: Request, settings: Settings) -> Viewer | None:
+    """The demo viewer of a request without credentials, if demo mode has already loaded it.
+
+    Reads no database, so it can run before a route's dependencies; ``None`` whenever the
+    request carries credentials or the demo user has not been looked up yet.
+    """
+    if settings.effective_auth_mode is not AuthMode.DEMO:
+        return None
+    if "authorization" in request.headers or request.cookies.get(SESSION_COOKIE):
+        return None
     cached: Viewer | None = getattr(request.app.state, "demo_viewer", None)
-    if cached is not None and cached.id == settings.demo_user_id:
+    if cached is None or cached.id != settings.demo_user_id:
+        return None
+    return cached
+
+
+async def _demo_viewer(request: Request, session: SessionDep, settings: Settings) -> Viewer:
+    cached = known_demo_viewer(request, settings)
+    if cached is not None:
         return cached
     user = await repository.get_user(session, settings.demo_user_id)
     if user is None:
@@ -100,7 +124,8 @@ async def _identify(
     raise Unauthorized("Authentication required: log in at POST /api/auth/login")
 
 
-async def _apply_budget(request: Request, viewer: Viewer, settings: Settings) -> None:
+async def apply_budget(request: Request, viewer: Viewer, settings: Settings) -> None:
+    """Count the request against its viewer's budget; 429 once the minute's is spent."""
     limit = settings.api_rate_limit_per_minute
     limiter: RateLimiter | None = getattr(request.app.state, "rate_limiter", None)
     if limit <= 0 or limiter is None:
@@ -123,7 +148,7 @@ async def authenticate(
     if viewer is not None:
         return viewer
     viewer = await _identify(request, session, settings, clock)
-    await _apply_budget(request, viewer, settings)
+    await apply_budget(request, viewer, settings)
     request.state.viewer = viewer
     return viewer
 

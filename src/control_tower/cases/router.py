@@ -6,6 +6,7 @@ from fastapi import APIRouter, Path, Request
 from starlette.responses import Response
 
 from control_tower.auth.deps import CurrentUser
+from control_tower.auth.readroute import ReadRoute
 from control_tower.cases import service
 from control_tower.cases.schemas import CaseDetailResponse, CaseListResponse, ErrorBody
 from control_tower.cases.service import CaseFilters, CaseListQuery
@@ -15,7 +16,7 @@ from control_tower.core.openapi import PAGE_PARAMETERS, query_parameter, query_p
 from control_tower.core.query import Pagination, first
 from control_tower.core.respcache import cached_response
 
-router = APIRouter(tags=["cases"])
+router = APIRouter(tags=["cases"], route_class=ReadRoute)
 
 _LIST_PARAMETERS = query_parameters(
     *PAGE_PARAMETERS,

@@ -8,6 +8,7 @@ from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from control_tower.auth.deps import CurrentUser
+from control_tower.auth.readroute import ReadRoute
 from control_tower.core.deps import ClockDep, SessionDep
 from control_tower.core.jsonenc import JSResponse
 from control_tower.core.openapi import ErrorBody
@@ -16,7 +17,7 @@ from control_tower.core.respcache import cached_response
 from control_tower.feed import service
 from control_tower.feed.schemas import FeedPage
 
-router = APIRouter(tags=["feed"])
+router = APIRouter(tags=["feed"], route_class=ReadRoute)
 
 
 def _query(name: str, description: str, schema: dict[str, Any]) -> dict[str, Any]:

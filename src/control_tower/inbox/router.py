@@ -11,6 +11,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from starlette.responses import Response
 
 from control_tower.auth.deps import CurrentUser
+from control_tower.auth.readroute import ReadRoute
 from control_tower.core.body import InvalidBody, read_json
 from control_tower.core.deps import ClockDep, SessionDep
 from control_tower.core.errors import OriginalFailure
@@ -28,7 +29,7 @@ from control_tower.inbox.schemas import (
     ShareCreated,
 )
 
-router = APIRouter()
+router = APIRouter(route_class=ReadRoute)
 
 
 def _query(name: str, description: str, example: str | None = None) -> dict[str, Any]:

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from control_tower.auth.deps import CurrentUser
+from control_tower.auth.readroute import ReadRoute
 from control_tower.core.deps import CacheDep, ClockDep, SessionDep, SettingsDep
 from control_tower.core.jsonenc import JSResponse
 from control_tower.core.query import first
@@ -13,7 +14,7 @@ from control_tower.core.respcache import cached_response
 from control_tower.pulse import service
 from control_tower.pulse.schemas import PulseResponse, SparklinesResponse, WordcloudResponse
 
-router = APIRouter(tags=["pulse"])
+router = APIRouter(tags=["pulse"], route_class=ReadRoute)
 
 _LOCALE_PARAMETERS = [
     {
@@ -92,7 +93,7 @@ async def get_sparklines(
         )
         return JSResponse(body)
 
-    return await cached_response(request, build, vary=(locale,))
+    return await cached_response(request, build)
 
 
 @router.get(

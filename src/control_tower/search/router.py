@@ -6,6 +6,7 @@ from fastapi import APIRouter, Request
 from starlette.responses import Response
 
 from control_tower.auth.deps import CurrentUser
+from control_tower.auth.readroute import ReadRoute
 from control_tower.core.body import InvalidBody, read_json
 from control_tower.core.deps import ClockDep, SessionDep
 from control_tower.core.errors import BadRequest
@@ -22,7 +23,7 @@ from control_tower.search.schemas import (
     SearchResponse,
 )
 
-router = APIRouter(tags=["search"])
+router = APIRouter(tags=["search"], route_class=ReadRoute)
 
 _SEARCH_PARAMETERS = query_parameters(
     query_parameter(

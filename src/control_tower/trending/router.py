@@ -11,6 +11,7 @@ from starlette.convertors import Convertor, register_url_convertor
 from starlette.responses import Response
 
 from control_tower.auth.deps import AdminUser, CurrentUser
+from control_tower.auth.readroute import ReadRoute
 from control_tower.core.body import UNDEFINED, InvalidBody, field, read_json
 from control_tower.core.cache import cached
 from control_tower.core.deps import CacheDep, ClockDep, SessionDep, SettingsDep
@@ -31,7 +32,7 @@ from control_tower.trending.schemas import (
     TrendingList,
 )
 
-router = APIRouter(tags=["trending"])
+router = APIRouter(tags=["trending"], route_class=ReadRoute)
 
 TOPIC_PREFIX = "/api/trending/"
 

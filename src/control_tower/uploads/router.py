@@ -9,6 +9,7 @@ from fastapi import APIRouter, Path, Request
 from starlette.responses import Response
 
 from control_tower.auth.deps import CurrentUser
+from control_tower.auth.readroute import ReadRoute
 from control_tower.core.deps import ClockDep, SessionDep, SettingsDep
 from control_tower.core.errors import BadRequest, OriginalFailure
 from control_tower.core.jsonenc import JSResponse
@@ -24,7 +25,7 @@ from control_tower.uploads.schemas import (
     UploadResult,
 )
 
-router = APIRouter(tags=["uploads"])
+router = APIRouter(tags=["uploads"], route_class=ReadRoute)
 
 # The write commits before the response is sent, so a client that reads right after an
 # upload sees it (a request-scoped dependency would commit only after the response).
