@@ -60,6 +60,22 @@ def cli_env(database_url: str) -> dict[str, str]:
     }
 
 
+# Each variant migrates its own working copy up from here, so a cached dataset must never be
+# ahead of the oldest code a run compares (an older checkout cannot even read a newer
+# revision). Built datasets are brought down to it, their rows untouched.
+BASE_REVISION = "0004_row_order"
+
+
+def at_base_revision(url: str) -> str:
+    """``url`` with its schema taken down to ``BASE_REVISION`` (nothing to do if it is there)."""
+    from alembic import command
+
+    from control_tower.core.migrate import alembic_config
+
+    command.downgrade(alembic_config(url), BASE_REVISION)
+    return url
+
+
 def control_tower(*args: str, database_url: str, env: dict[str, str] | None = None) -> None:
     command = [str(Path(sys.executable).parent / "control-tower"), *args]
     environment = {**cli_env(database_url), **(env or {})}
@@ -70,6 +86,7 @@ def build(data: Dataset, *, rebuild: bool = False) -> Path:
     """The cached SQLite file of ``data`` (reference + seeded cases), built once."""
     target = data.cached_path
     if target.exists() and not rebuild:
+        at_base_revision(f"sqlite+aiosqlite:///{target}")
         return target
     CACHE_DIR.mkdir(parents=True, exist_ok=True)
     partial = target.with_suffix(".partial")
@@ -83,6 +100,7 @@ def build(data: Dataset, *, rebuild: bool = False) -> Path:
         control_tower(
             "seed", "--cases", str(extra), "--anchor", ANCHOR, "--quiet", database_url=url
         )
+    at_base_revision(url)
     for suffix in ("-wal", "-shm"):
         Path(f"{partial}{suffix}").unlink(missing_ok=True)
     partial.replace(target)
@@ -141,7 +159,7 @@ def postgres_copy(data: Dataset) -> str:
             check=True,
             stdout=subprocess.DEVNULL,
         )
-    return url
+    return at_base_revision(url)
 
 
 def postgres_working_copy(data: Dataset, copy: str = "") -> str:
