@@ -89,8 +89,15 @@ def _lifespan_hooks() -> list[LifespanHook]:
     from control_tower.realtime.service import realtime_lifespan
     from control_tower.recompute.service import recompute_lifespan
     from control_tower.search.text_index import search_index_lifespan
+    from control_tower.trending.recent import trending_window_lifespan
 
-    return [demo_lifespan, realtime_lifespan, recompute_lifespan, search_index_lifespan]
+    return [
+        demo_lifespan,
+        realtime_lifespan,
+        recompute_lifespan,
+        search_index_lifespan,
+        trending_window_lifespan,
+    ]
 
 
 LIFESPAN_HOOKS: list[LifespanHook] = []

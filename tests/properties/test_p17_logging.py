@@ -71,6 +71,7 @@ async def logged(tmp_path: Path) -> AsyncIterator[Logged]:
     async with running_app(settings) as app:
         # Background work started with the app logs without a request id; let it finish.
         await app.state.search_index_warming
+        await app.state.trending_window_warming
         # Everything the service writes (structlog and stdlib) goes to one buffer.
         buffer = io.StringIO()
         structlog.configure(logger_factory=structlog.PrintLoggerFactory(file=buffer))

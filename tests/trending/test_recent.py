@@ -5,7 +5,9 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
+import httpx
 import pytest
+from fastapi import FastAPI
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -249,3 +251,23 @@ class TestRecentCases:
                 assert source.size == len(expected) > 0
         finally:
             await database.dispose()
+
+
+class TestWarmUp:
+    async def test_startup_loads_the_fortnight_and_requests_reuse_it(
+        self, app: FastAPI, client: httpx.AsyncClient
+    ) -> None:
+        warmed = await app.state.trending_window_warming
+        assert warmed is not None
+        assert warmed.reloads == 1 and len(warmed.snapshot.rows) > 0
+        async with app.state.db.session() as session:
+            assert recent.cache_for(session) is warmed
+        for url in ("/api/trending?window=7d", "/api/trending?window=24h", "/api/predictions"):
+            assert (await client.get(url)).status_code == 200
+        assert (warmed.reloads, warmed.merges) == (1, 0)
+
+    async def test_nothing_to_warm_when_the_window_is_disabled(
+        self, app: FastAPI, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.setattr(recent, "ENABLED", False)
+        assert await recent.warm_window(app) is None

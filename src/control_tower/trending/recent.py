@@ -28,20 +28,25 @@ reloaded instead of merged, so a late commit is never skipped.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import sys
 import weakref
 from array import array
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from heapq import merge
 from itertools import islice
 from typing import Any, overload
 
+import structlog
+from fastapi import FastAPI
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from control_tower.core.clock import DAY_MS, iso_from_ms, ms_from_iso
+from control_tower.core.warmup import warming
 from control_tower.trending import repository
 from control_tower.trending.analysis import (
     LOOKBACK_DAYS,
@@ -53,6 +58,8 @@ from control_tower.trending.analysis import (
     Source,
 )
 from control_tower.trending.terms import case_terms
+
+log = structlog.get_logger("control_tower.trending")
 
 Fingerprint = tuple[int, int, str | None, str | None]
 Row = tuple[int, str, str, str, str, str]
@@ -482,3 +489,27 @@ async def source(session: AsyncSession, start: str, end: str, *, scope: str | No
     if indexed():
         return await cache_for(session).source(session, start, end, scope=scope)
     return CaseListSource(await repository.cases_between(session, start, end, scope=scope))
+
+
+async def warm_window(app: FastAPI) -> RecentCases | None:
+    """Load the last fortnight into the snapshot now, so no trending request pays for it."""
+    if not indexed():
+        return None
+    now_ms = app.state.clock.now_ms()
+    start, end = iso_from_ms(now_ms - LOOKBACK_MS), iso_from_ms(now_ms)
+    try:
+        async with app.state.db.session() as session:
+            cache = cache_for(session)
+            await cache.source(session, start, end, scope=None)
+    except SQLAlchemyError as exc:
+        log.warning("trending.window_warm_failed", error=type(exc).__name__)
+        return None
+    log.info("trending.window_warmed", cases=len(cache.snapshot.rows))
+    return cache
+
+
+@contextlib.asynccontextmanager
+async def trending_window_lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Warm the recent-cases snapshot in the background at startup."""
+    async with warming(app, "trending_window", warm_window):
+        yield
