@@ -286,7 +286,6 @@ class TestGoldenValues:
         assert [r["relevanceScore"] for r in body["results"]] == ([] if top is None else [top])
 
 
-@pytest.mark.sqlite_only("the fast routes read SQLite's rowid index; PostgreSQL scores directly")
 class TestFastRoutes:
     @pytest.mark.parametrize("query", GOLDEN_QUERIES)
     def test_golden_queries_never_load_every_row(

@@ -20,7 +20,6 @@ from control_tower.search.text_index import (
     search_index_lifespan,
     warm_index,
 )
-from tests.support.databases import ON_POSTGRES
 from tests.support.server import make_settings
 
 CASES = table("cases")
@@ -102,12 +101,6 @@ async def _count(database: Database) -> int:
         return int((await session.execute(select(func.count()).select_from(CASES))).scalar_one())
 
 
-SQLITE_ROUTE = pytest.mark.sqlite_only(
-    "the text index serves the SQLite search route; PostgreSQL scores directly"
-)
-
-
-@SQLITE_ROUTE
 class TestCurrentIndex:
     async def test_loads_every_case_once(self, reference_db: Path) -> None:
         database = Database(make_settings(reference_db))
@@ -166,6 +159,7 @@ class TestCurrentIndex:
         finally:
             await database.dispose()
 
+    @pytest.mark.sqlite_only("copies a database file")
     async def test_each_database_has_its_own_index(
         self, reference_db: Path, tmp_path: Path
     ) -> None:
@@ -180,7 +174,6 @@ class TestCurrentIndex:
             await second.dispose()
 
 
-@SQLITE_ROUTE
 class TestWarmUp:
     async def test_warming_builds_the_index_searches_then_reuse(self, app: FastAPI) -> None:
         warmed = await warm_index(app)
@@ -193,9 +186,3 @@ class TestWarmUp:
         async with search_index_lifespan(app):
             warmed = await app.state.search_index_warming
         assert warmed is not None and len(warmed) > 0
-
-
-class TestPostgres:
-    @pytest.mark.skipif(not ON_POSTGRES, reason="checks the PostgreSQL route")
-    async def test_postgres_builds_no_index(self, app: FastAPI) -> None:
-        assert await warm_index(app) is None

@@ -28,9 +28,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, TypeVar
 
+import orjson
 import structlog
 from sqlalchemy import (
     ARRAY,
+    BigInteger,
     ColumnElement,
     Integer,
     Select,
@@ -104,6 +106,69 @@ def one_of(executor: Executor, column: Any, values: Sequence[str]) -> ColumnElem
         wanted = func.json_each(bindparam("values", json.dumps(list(values)))).table_valued("value")
         return column.in_(select(wanted.c.value))  # type: ignore[no-any-return]
     return column == any_(cast(bindparam("values", list(values)), ARRAY(String())))  # type: ignore[no-any-return]
+
+
+def one_of_ints(executor: Executor, column: Any, values: Sequence[int]) -> ColumnElement[bool]:
+    """``column IN (values)`` for a long list of integers, bound as one parameter.
+
+    SQLite reads the list as JSON text through ``json_each``; PostgreSQL unnests a bigint
+    array (a subquery the planner can hash, where ``= ANY`` would test each row against the
+    whole list).
+    """
+    if is_sqlite(executor):
+        text = orjson.dumps(list(values)).decode()
+        listed = func.json_each(bindparam("ids", text, unique=True)).table_valued("value")
+    else:
+        ids = bindparam("ids", list(values), type_=ARRAY(BigInteger()), unique=True)
+        listed = func.unnest(ids).table_valued("value").render_derived()
+    return column.in_(select(listed.c.value))  # type: ignore[no-any-return]
+
+
+_GLOB_CLASS = re.compile(r"\[[^\]]*\]")
+
+
+def glob(executor: Executor, column: Any, pattern: str) -> ColumnElement[bool]:
+    """``column GLOB pattern`` (case-sensitive ``*``, ``?`` and ``[...]``) on either database.
+
+    PostgreSQL gets the equivalent anchored regular expression (``[^...]`` classes are not
+    translated: no statement uses them).
+    """
+    if is_sqlite(executor):
+        return column.op("GLOB", is_comparison=True)(pattern)  # type: ignore[no-any-return]
+    pieces, position = ["^"], 0
+    for match in _GLOB_CLASS.finditer(pattern):
+        pieces.append(_glob_literal(pattern[position : match.start()]))
+        pieces.append(match.group())
+        position = match.end()
+    pieces += [_glob_literal(pattern[position:]), "$"]
+    return column.op("~", is_comparison=True)("".join(pieces))  # type: ignore[no-any-return]
+
+
+def _glob_literal(text: str) -> str:
+    return "".join(
+        ".*" if char == "*" else "." if char == "?" else re.escape(char) for char in text
+    )
+
+
+async def driver_rows(
+    session: AsyncSession, sql: str, parameters: Sequence[Any]
+) -> Sequence[Sequence[Any]]:
+    """The rows of ``sql`` straight from the driver: plain tuples (records), no row objects.
+
+    For the long rowid lists of the search, where SQLAlchemy's per-row wrapping costs more
+    than the query itself. ``sql`` is compiled for the session's dialect.
+    """
+    connection = await session.connection()
+    raw = await connection.get_raw_connection()
+    driver: Any = raw.driver_connection
+    assert driver is not None, "the driver connection is gone"
+    if is_sqlite(session):
+        cursor = await driver.execute(sql, tuple(parameters))
+        try:
+            return list(await cursor.fetchall())
+        finally:
+            await cursor.close()
+    return list(await driver.fetch(sql, *parameters))
 
 
 def text_value(executor: Executor, value: Any) -> Any:

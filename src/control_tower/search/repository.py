@@ -7,6 +7,9 @@ index and walk the rows differently, so its order is only trusted when EXPLAIN Q
 shows the same walk as the original's statement, or when that walk is a plain table scan
 (rowid order, which ORDER BY rowid states outright). Otherwise these functions return
 ``None`` and the service falls back to reading what the original read.
+
+PostgreSQL is told the original's walk outright: ``sqlite_order`` adds the ORDER BY keys
+of the walk SQLite chose for the original's statement, so there every order is known.
 """
 
 from __future__ import annotations
@@ -15,13 +18,11 @@ import re
 from collections.abc import Sequence
 from typing import Any, Final
 
-import orjson
 from sqlalchemy import (
     ColumnElement,
     Integer,
     Select,
     and_,
-    bindparam,
     case,
     func,
     insert,
@@ -36,7 +37,15 @@ from sqlalchemy.sql.elements import ColumnClause
 
 from control_tower.core import read_indexes
 from control_tower.core.rows import table
-from control_tower.core.sqlcompat import sqlite_order
+from control_tower.core.sqlcompat import (
+    Walk,
+    driver_rows,
+    glob,
+    is_sqlite,
+    one_of_ints,
+    sqlite_order,
+    sqlite_walk,
+)
 from control_tower.search.parser import ParsedQuery
 from control_tower.search.ranking import CANONICAL_ISO_GLOB
 from control_tower.search.scoring import SEVERITY_RANK
@@ -55,6 +64,7 @@ _INDEX_COLUMN: Final[dict[str, str]] = {
     if len(index.columns) == 1
 }
 _SEARCH_STEP: Final = re.compile(r"SEARCH cases USING INDEX (\w+) \(")
+_TABLE_SCAN: Final = ("SCAN cases",)
 # Migration 0005's index over a created_at range with the columns filters test: a walk
 # bounded by dates that tests only these columns reads the index alone.
 _RANGE_INDEX: Final = "ix_cases_created_status_severity"
@@ -176,13 +186,12 @@ async def light_rows(
     return list((await session.execute(statement)).all())
 
 
-def _rowid_among(rowids: Sequence[int], *, planned: bool) -> ColumnElement[bool]:
-    ids = func.json_each(bindparam("ids", _json_ids(rowids), unique=True)).table_valued("value")
-    return (ROWID if planned else UNPLANNED_ROWID).in_(select(ids.c.value))
-
-
-def _json_ids(rowids: Sequence[int]) -> str:
-    return orjson.dumps(list(rowids)).decode()
+def _rowid_among(
+    session: AsyncSession, rowids: Sequence[int], *, planned: bool
+) -> ColumnElement[bool]:
+    # ``+rowid`` is SQLite's hint only: PostgreSQL plans by cost and the ORDER BY it is given.
+    unplanned = not planned and is_sqlite(session)
+    return one_of_ints(session, UNPLANNED_ROWID if unplanned else ROWID, rowids)
 
 
 async def ordered_rowids(
@@ -194,14 +203,14 @@ async def ordered_rowids(
     excluding: Sequence[int] | None = None,
     offset: int | None = None,
     limit: int | None = None,
-) -> list[tuple[Any, ...]] | None:
+) -> Sequence[Sequence[Any]] | None:
     """``(rowid[, column])`` of the matching cases in the original's order, or ``None``.
 
     ``among``/``excluding`` restrict the cases to / away from a rowid list; ``offset`` and
     ``limit`` page the result.
     """
-    reference = await _scan_of(session, original_statement(conditions))
-    table_scan = reference == ("SCAN cases",)
+    reference = await _original_scan(session, conditions)
+    table_scan = reference == _TABLE_SCAN
     walk = _walk_order(reference)
     whole_walk = column is None and among is None and not excluding and limit is None
     if whole_walk and not table_scan and walk is not None:
@@ -212,18 +221,15 @@ async def ordered_rowids(
     if among is not None:
         # After a table scan the order is rowid order, so SQLite may as well look the
         # listed rows up; otherwise the list must not change how it walks the index.
-        restricted.append(_rowid_among(among, planned=table_scan))
+        restricted.append(_rowid_among(session, among, planned=table_scan))
     if excluding:
-        restricted.append(~_rowid_among(excluding, planned=False))
+        restricted.append(~_rowid_among(session, excluding, planned=False))
     extra = () if column is None else (CASES.c[column],)
     statement = _where(select(ROWID.label("key"), *extra), restricted)
     if limit is not None:
         statement = statement.limit(limit).offset(offset or 0)
-    if table_scan:
-        statement = statement.order_by(ROWID)
-    elif await _scan_of(session, statement) != reference:
-        return None
-    return await _plain_rows(session, statement)
+    ordered = await _in_scan_order(session, statement, conditions, reference=reference)
+    return None if ordered is None else await _plain_rows(session, ordered)
 
 
 async def page_in_scan_order(
@@ -257,15 +263,12 @@ async def sorted_page(
     Dates are compared as strings, which is only their instant order when every one is a
     canonical ``toISOString()`` value.
     """
-    tie_break = _walk_order(await _scan_of(session, original_statement(conditions)))
-    if tie_break is None:
-        return None
     if column == "created_at":
         key: Any = CASES.c.created_at
         odd_date = (
             select(ROWID)
             .select_from(CASES)
-            .where(~CASES.c.created_at.op("GLOB", is_comparison=True)(CANONICAL_ISO_GLOB))
+            .where(~glob(session, CASES.c.created_at, CANONICAL_ISO_GLOB))
         )
         if (await session.execute(_where(odd_date, conditions).limit(1))).first() is not None:
             return None
@@ -273,18 +276,27 @@ async def sorted_page(
         key = case(SEVERITY_RANK, value=CASES.c.severity, else_=0)
     statement = (
         _where(select(ROWID.label("key"), CASES), conditions)
-        .order_by(key.desc() if descending else key.asc(), *tie_break)
+        .order_by(key.desc() if descending else key.asc())
         .limit(limit)
         .offset(offset)
     )
+    if is_sqlite(session):
+        tie_break = _walk_order(await _original_scan(session, conditions))
+        if tie_break is None:
+            return None
+        statement = statement.order_by(*tie_break)
+    else:
+        statement = sqlite_order(
+            session, statement, CASES, planned_as=original_statement(conditions)
+        )
     return list((await session.execute(statement)).all())
 
 
-def _walk_order(plan: tuple[str, ...]) -> list[Any] | None:
+def _walk_order(plan: tuple[str, ...] | None) -> list[Any] | None:
     """The columns a walk visits rows in, from its EXPLAIN QUERY PLAN step."""
-    if plan == ("SCAN cases",):
+    if plan == _TABLE_SCAN:
         return [ROWID]
-    if len(plan) == 1 and (match := _SEARCH_STEP.match(plan[0])):
+    if plan is not None and len(plan) == 1 and (match := _SEARCH_STEP.match(plan[0])):
         column = _INDEX_COLUMN.get(match.group(1))
         if column is not None:
             return [CASES.c[column], ROWID]
@@ -292,15 +304,34 @@ def _walk_order(plan: tuple[str, ...]) -> list[Any] | None:
 
 
 async def _in_scan_order(
-    session: AsyncSession, statement: Select[Any], conditions: Sequence[ColumnElement[bool]]
+    session: AsyncSession,
+    statement: Select[Any],
+    conditions: Sequence[ColumnElement[bool]],
+    *,
+    reference: tuple[str, ...] | None = None,
 ) -> Select[Any] | None:
-    """``statement`` made to return rows in the original's order, or ``None`` if unsure."""
-    reference = await _scan_of(session, original_statement(conditions))
-    if reference == ("SCAN cases",):
+    """``statement`` made to return rows in the original's order, or ``None`` if unsure.
+
+    ``reference``: the original's plan (SQLite), when the caller has it already.
+    """
+    if not is_sqlite(session):
+        return sqlite_order(session, statement, CASES, planned_as=original_statement(conditions))
+    if reference is None:
+        reference = await _scan_of(session, original_statement(conditions))
+    if reference == _TABLE_SCAN:
         return statement.order_by(ROWID)
     if await _scan_of(session, statement) != reference:
         return None
     return statement
+
+
+async def _original_scan(
+    session: AsyncSession, conditions: Sequence[ColumnElement[bool]]
+) -> tuple[str, ...] | None:
+    """The plan of the original's statement on SQLite (``None`` elsewhere: it is not run)."""
+    if not is_sqlite(session):
+        return None
+    return await _scan_of(session, original_statement(conditions))
 
 
 async def _scan_of(session: AsyncSession, statement: Select[Any]) -> tuple[str, ...]:
@@ -319,7 +350,9 @@ async def _scan_of(session: AsyncSession, statement: Select[Any]) -> tuple[str, 
 
 async def scans_in_rowid_order(session: AsyncSession) -> bool:
     """Whether the original's unfiltered ``SELECT *`` is a plain table scan (rowid order)."""
-    return await _scan_of(session, original_statement(())) == ("SCAN cases",)
+    if not is_sqlite(session):
+        return sqlite_walk(original_statement(()), CASES) == Walk((), backwards=False)
+    return await _scan_of(session, original_statement(())) == _TABLE_SCAN
 
 
 def _compiled(
@@ -338,30 +371,22 @@ def _compiled(
 
 async def _plain_rows(
     session: AsyncSession, statement: Select[Any], *, indexed_by: str | None = None
-) -> list[tuple[Any, ...]]:
-    """Run ``statement`` on the SQLite driver connection: plain tuples, no row objects.
+) -> Sequence[Sequence[Any]]:
+    """Run ``statement`` on the driver connection: plain tuples, no row objects.
 
     For the long rowid lists only, where SQLAlchemy's per-row wrapping costs more than the
     query itself. ``indexed_by`` makes SQLite read ``cases`` through that index (SQLAlchemy
     renders no table hints for SQLite).
     """
     sql, parameters = _compiled(session, statement, indexed_by=indexed_by)
-    connection = await session.connection()
-    raw = await connection.get_raw_connection()
-    driver = raw.driver_connection
-    assert driver is not None, "the SQLite driver connection is gone"
-    cursor = await driver.execute(sql, parameters)
-    try:
-        return list(await cursor.fetchall())
-    finally:
-        await cursor.close()
+    return await driver_rows(session, sql, parameters)
 
 
 async def cases_by_key(
-    session: AsyncSession, keys: Sequence[Any], *, sqlite: bool
+    session: AsyncSession, keys: Sequence[Any], *, by_rowid: bool
 ) -> dict[Any, tuple[Any, ...]]:
-    """Full case rows (schema column order) by rowid (SQLite) or id."""
-    key = ROWID if sqlite else CASES.c.id
+    """Full case rows (schema column order) by rowid or by id."""
+    key = ROWID if by_rowid else CASES.c.id
     found: dict[Any, tuple[Any, ...]] = {}
     for start in range(0, len(keys), _KEY_CHUNK):
         statement = select(key.label("key"), CASES).where(
@@ -376,8 +401,7 @@ async def column_by_rowid(
     session: AsyncSession, rowids: Sequence[int], column: str
 ) -> dict[int, Any]:
     """``column`` of the given cases, by rowid."""
-    ids = func.json_each(bindparam("ids", _json_ids(rowids), unique=True)).table_valued("value")
-    statement = select(ROWID, CASES.c[column]).where(ROWID.in_(select(ids.c.value)))
+    statement = select(ROWID, CASES.c[column]).where(_rowid_among(session, rowids, planned=True))
     return {row[0]: row[1] for row in await _plain_rows(session, statement)}
 
 

@@ -8,8 +8,12 @@ sort stably and slice. Only the cost depends on how it gets there:
   the rowids passing the SQL filters, in its scan order, and the rows of the page;
 * **no keywords**: every matching case scores the same, so the page is read with
   LIMIT/OFFSET (or ORDER BY for date/severity sorts) and the total with ``count(*)``;
-* otherwise (another database, a plan that might walk rows in another order) the
-  *direct* route loads the scoring columns of every matching case, as the original did.
+* otherwise (a SQLite plan that might walk rows in another order, dates that do not
+  sort as text) the *direct* route loads the scoring columns of every matching case, as
+  the original did.
+
+Both routes run on SQLite and PostgreSQL alike; the repository gets the original's scan
+order from SQLite's plan on one and from ``sqlite_order``'s ORDER BY on the other.
 """
 
 from __future__ import annotations
@@ -111,19 +115,18 @@ async def _search(
     scope: str | None,
 ) -> Found:
     conditions = repository.search_conditions(parsed, scope=scope)
-    if session.get_bind().dialect.name == "sqlite":
-        if parsed.keywords:
-            found = await _keyword_search(session, parsed, conditions, paging, ordering)
-        else:
-            found = await _filter_search(session, parsed, conditions, paging, ordering)
-        if found is not None:
-            return found
-        log.info(
-            "search.direct_route",
-            keywords=len(parsed.keywords),
-            filters=parsed.filter_count,
-            sort_by=ordering.sort_by,
-        )
+    if parsed.keywords:
+        found = await _keyword_search(session, parsed, conditions, paging, ordering)
+    else:
+        found = await _filter_search(session, parsed, conditions, paging, ordering)
+    if found is not None:
+        return found
+    log.info(
+        "search.direct_route",
+        keywords=len(parsed.keywords),
+        filters=parsed.filter_count,
+        sort_by=ordering.sort_by,
+    )
     return await direct_search(session, parsed, conditions, paging, ordering)
 
 
@@ -186,7 +189,7 @@ async def direct_search(
     ordered = ordering.arrange(items)
     start, end = paging.bounds(len(ordered))
     page = ordered[start:end]
-    full = await repository.cases_by_key(session, page, sqlite=sqlite)
+    full = await repository.cases_by_key(session, page, by_rowid=sqlite)
     return [_result(full[key], scores[key], keywords) for key in page], len(ordered)
 
 
@@ -307,7 +310,7 @@ class _KeywordSearch:
         page, total = found
         return await self._results(page, total)
 
-    def _beyond_index(self, rows: Sequence[tuple[Any, ...]]) -> bool:
+    def _beyond_index(self, rows: Sequence[Sequence[Any]]) -> bool:
         """Whether the database returned cases inserted after the index was refreshed."""
         return any(row[0] > self.index.loaded_upto for row in rows)
 
@@ -359,7 +362,7 @@ class _KeywordSearch:
             first += size
         return page, total
 
-    async def _filtered_hits(self, column: str | None) -> Sequence[tuple[Any, ...]] | _Stale | None:
+    async def _filtered_hits(self, column: str | None) -> Sequence[Sequence[Any]] | _Stale | None:
         """``(rowid[, column])`` of the hits passing the SQL conditions, in scan order."""
         if repository.one_index_answers(self.conditions):
             total = await repository.count_cases(self.session, self.conditions)
@@ -460,7 +463,7 @@ class _KeywordSearch:
 
     async def _results(self, page: list[int], total: int) -> Found | _Stale:
         keywords = self.parsed.keywords
-        full = await repository.cases_by_key(self.session, page, sqlite=True)
+        full = await repository.cases_by_key(self.session, page, by_rowid=True)
         results = []
         for rowid in page:
             if self.index.combo_of(rowid) is None:

@@ -206,8 +206,6 @@ async def warm_index(app: FastAPI) -> CaseTextIndex | None:
     """Build the index of ``app``'s database now, so no search request pays for it."""
     try:
         async with app.state.db.session() as session:
-            if session.get_bind().dialect.name != "sqlite":
-                return None
             index = await current_index(session)
     except SQLAlchemyError as exc:
         log.warning("search.index_warm_failed", error=type(exc).__name__)
