@@ -371,7 +371,7 @@ def _compiled(
 
 async def _plain_rows(
     session: AsyncSession, statement: Select[Any], *, indexed_by: str | None = None
-) -> Sequence[Sequence[Any]]:
+) -> Sequence[tuple[Any, ...]]:
     """Run ``statement`` on the driver connection: plain tuples, no row objects.
 
     For the long rowid lists only, where SQLAlchemy's per-row wrapping costs more than the
@@ -379,7 +379,7 @@ async def _plain_rows(
     renders no table hints for SQLite).
     """
     sql, parameters = _compiled(session, statement, indexed_by=indexed_by)
-    return await driver_rows(session, sql, parameters)
+    return await driver_rows(session, sql, parameters, width=len(statement.selected_columns))
 
 
 async def cases_by_key(
