@@ -452,3 +452,46 @@ class TestIndexFreshness:
             assert fast[0][0][:2] == ("case-x", 36)
         finally:
             await database.dispose()
+
+    async def test_a_date_that_does_not_sort_as_text_is_sorted_as_an_instant(
+        self, reference_db: Path
+    ) -> None:
+        database = Database(make_settings(reference_db))
+        clock = _frozen_clock()
+        newest = Ordering("date", "desc")
+        try:
+            async with database.session() as session:
+                await both_routes(session, "line", Paging(1, 5), newest, clock=clock)
+                row = (
+                    (await session.execute(select(CASES).where(CASES.c.id == "case-1")))
+                    .mappings()
+                    .one()
+                )
+                # As text "…00Z" sorts after "…00.500Z"; as instants it comes first.
+                for case_id, created in (
+                    ("case-bare", "2026-01-15T09:00:00Z"),
+                    ("case-millis", "2026-01-15T09:00:00.500Z"),
+                ):
+                    await session.execute(
+                        CASES.insert().values(
+                            {
+                                **row,
+                                "id": case_id,
+                                "case_number": f"CC-{case_id}",
+                                "channel": "line",
+                                "created_at": created,
+                                "summary": "Zebra",
+                            }
+                        )
+                    )
+                # Found first among the new rows, then among the index's odd dates.
+                for _ in range(2):
+                    for query in ("line", "line zebra"):
+                        fast, direct = await both_routes(
+                            session, query, Paging(1, 5000), newest, clock=clock
+                        )
+                        assert fast == direct
+                        ids = [item[0] for item in fast[0]]
+                        assert ids.index("case-millis") < ids.index("case-bare")
+        finally:
+            await database.dispose()

@@ -32,10 +32,13 @@ _keywords = st.lists(
 )
 
 
+CREATED = "2026-01-15T10:05:00.000Z"
+
+
 def build(rows: list[tuple[str, str, str | None]], *, start: int = 1) -> CaseTextIndex:
     index = CaseTextIndex()
     index.extend(
-        [[(start + i, s, c, u) for i, (s, c, u) in enumerate(rows)]],
+        [[(start + i, s, c, u, CREATED) for i, (s, c, u) in enumerate(rows)]],
         upto=start + len(rows) - 1,
     )
     return index
@@ -85,10 +88,16 @@ class TestCaseTextIndex:
 
     def test_extending_appends_after_existing_rows(self) -> None:
         index = build([("cold chicken", "Food", None)])
-        index.extend([[(7, "chicken wings", "Food", "Hot")]], upto=9)
+        index.extend([[(7, "chicken wings", "Food", "Hot", CREATED)]], upto=9)
         assert index.loaded_upto == 9
         assert index.rowids_of(index.masks(["chicken"])) == [1, 7]
         assert index.rowids_of(index.masks(["hot"])) == [7]
+
+    def test_dates_that_do_not_sort_as_text_are_noted(self) -> None:
+        index = CaseTextIndex()
+        dates = [CREATED, "2026-01-15 10:05:00", CREATED, "+012026-01-15T10:05:00.000Z", ""]
+        index.extend([[(i, "s", "c", None, d) for i, d in enumerate(dates, start=1)]], upto=5)
+        assert index.odd_dates == [2, 4, 5]
 
     def test_a_hit_must_lie_inside_one_summary(self) -> None:
         index = build([("ab", "x", None), ("cd", "x", None)] * 3000)

@@ -28,6 +28,11 @@ CANONICAL_ISO_GLOB: Final = (
 K = TypeVar("K", bound=Hashable)
 
 
+def is_canonical_iso(value: Any) -> bool:
+    """Whether ``value`` is ``toISOString()`` text (its string order is its instant order)."""
+    return isinstance(value, str) and _CANONICAL_ISO.fullmatch(value) is not None
+
+
 @dataclass(frozen=True, slots=True)
 class Paging:
     """``page``/``limit`` as the original's numbers (``None`` is NaN)."""
@@ -87,9 +92,7 @@ class Ordering:
         """
         if not self.sorts:
             return [key for key, _ in items]
-        if self.sort_by == "date" and all(
-            isinstance(value, str) and _CANONICAL_ISO.fullmatch(value) for _, value in items
-        ):
+        if self.sort_by == "date" and all(is_canonical_iso(value) for _, value in items):
             ordered = sorted(items, key=lambda item: item[1], reverse=self.descending)
             return [key for key, _ in ordered]
         numbers = [(key, self._number(value)) for key, value in items]

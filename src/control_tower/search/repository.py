@@ -253,6 +253,8 @@ async def sorted_page(
     descending: bool,
     offset: int,
     limit: int,
+    dates_known_upto: int = 0,
+    odd_dates: Sequence[int] = (),
 ) -> Sequence[Any] | None:
     """``(rowid, *every column)`` of a page sorted by date or severity, or ``None``.
 
@@ -261,14 +263,18 @@ async def sorted_page(
     The original's walk is a table scan (rowid order) or one index walked in key order (an
     IN list value by value, ascending), rowid order within a key; ORDER BY states that.
     Dates are compared as strings, which is only their instant order when every one is a
-    canonical ``toISOString()`` value.
+    canonical ``toISOString()`` value. Only the dates of the cases after rowid
+    ``dates_known_upto`` and of ``odd_dates`` are tested: the others are known canonical.
     """
     if column == "created_at":
         key: Any = CASES.c.created_at
+        unknown = dates_known_upto < ROWID
+        if odd_dates:
+            unknown = or_(unknown, _rowid_among(session, odd_dates, planned=True))
         odd_date = (
             select(ROWID)
             .select_from(CASES)
-            .where(~glob(session, CASES.c.created_at, CANONICAL_ISO_GLOB))
+            .where(unknown, ~glob(session, CASES.c.created_at, CANONICAL_ISO_GLOB))
         )
         if (await session.execute(_where(odd_date, conditions).limit(1))).first() is not None:
             return None
@@ -412,9 +418,9 @@ async def max_rowid(session: AsyncSession) -> int:
 
 
 async def case_texts_after(session: AsyncSession, rowid: int, *, upto: int) -> Sequence[Any]:
-    """``(rowid, summary, category, subcategory)`` of the cases with rowid in (rowid, upto]."""
+    """``(rowid, summary, category, subcategory, created_at)`` of the cases in (rowid, upto]."""
     statement = (
-        select(ROWID, CASES.c.summary, CASES.c.category, CASES.c.subcategory)
+        select(ROWID, CASES.c.summary, CASES.c.category, CASES.c.subcategory, CASES.c.created_at)
         .where(ROWID.between(rowid + 1, upto))
         .order_by(ROWID)
     )

@@ -218,17 +218,34 @@ async def _filter_search(
             session, conditions, offset=start, limit=end - start
         )
     else:
-        rows = await repository.sorted_page(
-            session,
-            conditions,
-            column=ordering.column,
-            descending=ordering.descending,
-            offset=start,
-            limit=end - start,
+        rows = await _sorted_page(
+            session, await current_index(session), conditions, ordering, start, end
         )
     if rows is None:
         return None
     return [_result(row[1:], scored, ()) for row in rows], total
+
+
+async def _sorted_page(
+    session: AsyncSession,
+    index: CaseTextIndex,
+    conditions: Conditions,
+    ordering: Ordering,
+    start: int,
+    end: int,
+) -> Sequence[Any] | None:
+    """Rows ``[start, end)`` sorted by date or severity in SQL (``None``: not in SQL)."""
+    assert ordering.column is not None
+    return await repository.sorted_page(
+        session,
+        conditions,
+        column=ordering.column,
+        descending=ordering.descending,
+        offset=start,
+        limit=end - start,
+        dates_known_upto=index.loaded_upto,
+        odd_dates=index.odd_dates,
+    )
 
 
 # -- keywords: the in-memory text index ----------------------------------------------------
@@ -386,13 +403,8 @@ class _KeywordSearch:
             start, end = paging.bounds(total)
             if end <= start:
                 return [], total
-            rows = await repository.sorted_page(
-                self.session,
-                self.conditions,
-                column=column,
-                descending=self.ordering.descending,
-                offset=start,
-                limit=end - start,
+            rows = await _sorted_page(
+                self.session, self.index, self.conditions, self.ordering, start, end
             )
             return None if rows is None else ([row[0] for row in rows], total)
         if not repository.one_index_answers(self.conditions):

@@ -12,11 +12,14 @@ cases does this keyword hit, and in which fields" without touching every row:
 Real summaries are mostly distinct, demo data repeats a few hundred; both stay cheap.
 
 Freshness rests on how the service writes cases: they are only ever *inserted* (seed,
-uploads), with growing rowids, and no route changes a case's summary, category or
-subcategory (escalation changes severity and the risk flag only). Each search compares the
-table's ``max(rowid)`` with the index and loads the new rows; a smaller maximum means the
-table was replaced, and the index is rebuilt. The search also checks every case it returns
-against the database and rebuilds the index if they disagree.
+uploads), with growing rowids, and no route changes a case's summary, category,
+subcategory or creation date (escalation changes severity and the risk flag only). Each
+search compares the table's ``max(rowid)`` with the index and loads the new rows; a smaller
+maximum means the table was replaced, and the index is rebuilt. The search also checks
+every case it returns against the database and rebuilds the index if they disagree.
+
+The index also notes the cases whose ``created_at`` is not ``toISOString()`` text, so that
+a date sort need not test the date of every matching case (``repository.sorted_page``).
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from control_tower.search import repository
 from control_tower.search.parser import js_lower
+from control_tower.search.ranking import is_canonical_iso
 
 log = structlog.get_logger("control_tower.search")
 
@@ -93,10 +97,14 @@ class _Distinct:
 
 
 class CaseTextIndex:
-    """Lowercased summary/category/subcategory of every case, by rowid (ascending)."""
+    """Lowercased summary/category/subcategory of every case, by rowid (ascending).
+
+    ``odd_dates``: rowids of the cases whose ``created_at`` is not ``toISOString()`` text.
+    """
 
     def __init__(self) -> None:
         self.rowids: array[int] = array("q")
+        self.odd_dates: list[int] = []
         self.loaded_upto = 0
         self._combo_of_row: array[int] = array("q")
         self._combo_code: dict[tuple[int, int, int], int] = {}
@@ -108,7 +116,7 @@ class CaseTextIndex:
         return len(self.rowids)
 
     def extend(self, batches: Iterable[Sequence[Any]], *, upto: int) -> None:
-        """Append ``(rowid, summary, category, subcategory)`` rows, rowids ascending."""
+        """Append ``(rowid, summary, category, subcategory, created_at)`` rows, rowids ascending."""
         summaries, categories, subcategories = self._columns
         summary_code, category_code = summaries.code_of.get, categories.code_of.get
         subcategory_code, combo_code = subcategories.code_of.get, self._combo_code.get
@@ -116,7 +124,8 @@ class CaseTextIndex:
         position = len(self.rowids)
         for rows in batches:
             self.rowids.extend(row[0] for row in rows)
-            for _rowid, summary, category, subcategory in rows:
+            self.odd_dates.extend(row[0] for row in rows if not is_canonical_iso(row[4]))
+            for _rowid, summary, category, subcategory, _created_at in rows:
                 # Inlined lookups: this loop runs once per case when the index is built.
                 first = summary_code(summary)
                 if first is None:
