@@ -404,11 +404,21 @@ def sqlite_order(
         order = _order_keys(statement)
         reverse = walk.groups_sorted and bool(order) and order[0][1]
         return statement.order_by(*(key.desc() if reverse else key.asc() for key in groups))
-    if walk.or_terms:  # the rows of "= value", then those of "IS NULL"
-        keys = [table.c[name].asc().nulls_last() for name in walk.columns]
-    elif walk.backwards:  # SQLite's indexes keep NULL first
-        keys = [table.c[name].desc().nulls_last() for name in walk.columns]
-    else:
-        keys = [table.c[name].asc().nulls_first() for name in walk.columns]
+    keys = [_walk_key(table.c[name], walk) for name in walk.columns]
     row = rowid(table)
     return statement.order_by(*keys, row.desc() if walk.backwards else row.asc())
+
+
+def _walk_key(column: Any, walk: Walk) -> Any:
+    """One index column of ``walk`` as an ORDER BY key, NULLs where SQLite put them.
+
+    A NOT NULL column gets no NULLS clause: one that differs from PostgreSQL's default for
+    the direction would keep it from reading the column's index in order.
+    """
+    key = column.desc() if walk.backwards else column.asc()
+    if not column.nullable:
+        return key
+    if walk.or_terms:  # the rows of "= value", then those of "IS NULL"
+        return key.nulls_last()
+    # SQLite's indexes keep NULL first, so a backwards walk meets them last.
+    return key.nulls_last() if walk.backwards else key.nulls_first()
