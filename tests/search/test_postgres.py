@@ -267,3 +267,34 @@ class TestIndexRefreshOnPostgres:
             "case-zebra-1",
             "case-zebra-2",
         ]
+
+
+@COMPARED
+class TestLateCommitsOnPostgres:
+    async def test_a_case_committed_after_a_later_rowid_is_found(
+        self, databases: tuple[Database, Database]
+    ) -> None:
+        _, postgres = databases
+
+        async def zebras() -> list[str]:
+            body = await body_of(postgres, "zebra", Paging(1, 10), Ordering(), None)
+            return [r["case"]["id"] for r in body["results"]]
+
+        async def insert(session: Any, case_id: str) -> None:
+            row = (
+                (await session.execute(select(CASES).where(CASES.c.id == "case-1")))
+                .mappings()
+                .one()
+            )
+            values = {**row, "id": case_id, "case_number": case_id.upper(), "summary": "Zebra"}
+            await session.execute(CASES.insert().values(values))
+
+        assert await zebras() == []
+        async with postgres.session() as early:
+            await insert(early, "case-early")  # the smaller rowid, committed last
+            async with postgres.session() as late:
+                await insert(late, "case-late")
+                await late.commit()
+            assert await zebras() == ["case-late"]
+            await early.commit()
+        assert await zebras() == ["case-early", "case-late"]

@@ -182,6 +182,21 @@ async def driver_rows(
     return list(zip(*columns, strict=True))
 
 
+def transaction_horizon(executor: Executor) -> tuple[Any, Any] | None:
+    """(oldest running, next) transaction id as of the statement's snapshot, or ``None``.
+
+    PostgreSQL commits concurrent inserts in any order, so a row with a small ``rowid`` can
+    become visible after rows with larger ones; every row of a transaction older than the
+    oldest running one is visible. SQLite has one writer at a time: rows become visible in
+    rowid order, and there is nothing to wait for (``None``).
+    """
+    if is_sqlite(executor):
+        return None
+    snapshot = func.pg_current_snapshot()
+    oldest, following = func.pg_snapshot_xmin(snapshot), func.pg_snapshot_xmax(snapshot)
+    return cast(cast(oldest, String), BigInteger), cast(cast(following, String), BigInteger)
+
+
 def text_value(executor: Executor, value: Any) -> Any:
     """What SQLite stores when ``value`` is bound to a TEXT column (a REAL becomes its text).
 

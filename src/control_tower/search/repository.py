@@ -45,6 +45,7 @@ from control_tower.core.sqlcompat import (
     one_of_ints,
     sqlite_order,
     sqlite_walk,
+    transaction_horizon,
 )
 from control_tower.search.parser import ParsedQuery
 from control_tower.search.ranking import CANONICAL_ISO_GLOB
@@ -411,10 +412,28 @@ async def column_by_rowid(
     return {row[0]: row[1] for row in await _plain_rows(session, statement)}
 
 
-async def max_rowid(session: AsyncSession) -> int:
-    """The largest case rowid (0 when there are no cases)."""
-    value = (await session.execute(select(func.max(ROWID)).select_from(CASES))).scalar_one()
-    return int(value or 0)
+async def max_rowid(session: AsyncSession) -> tuple[int, int | None]:
+    """The largest case rowid (0 without cases), and the next transaction id then.
+
+    The transaction id is ``None`` on SQLite, where rows become visible in rowid order.
+    """
+    horizon = transaction_horizon(session)
+    following = () if horizon is None else (horizon[1],)
+    statement = select(func.max(ROWID), *following).select_from(CASES)
+    row = (await session.execute(statement)).one()
+    return int(row[0] or 0), None if horizon is None else int(row[1])
+
+
+async def count_between(session: AsyncSession, low: int, high: int) -> tuple[int, int]:
+    """Cases with rowid in (low, high], and the oldest running transaction id then.
+
+    PostgreSQL only (see ``core.sqlcompat.transaction_horizon``).
+    """
+    horizon = transaction_horizon(session)
+    assert horizon is not None, "SQLite needs no unsettled rowids"
+    statement = select(func.count(), horizon[0]).select_from(CASES)
+    row = (await session.execute(statement.where(ROWID.between(low + 1, high)))).one()
+    return int(row[0]), int(row[1])
 
 
 async def case_texts_after(session: AsyncSession, rowid: int, *, upto: int) -> Sequence[Any]:

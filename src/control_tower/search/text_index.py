@@ -18,6 +18,12 @@ search compares the table's ``max(rowid)`` with the index and loads the new rows
 maximum means the table was replaced, and the index is rebuilt. The search also checks
 every case it returns against the database and rebuilds the index if they disagree.
 
+On PostgreSQL concurrent uploads can commit out of rowid order, so rows below the loaded
+maximum may still appear. Each load notes the next transaction id; until every transaction
+older than that has ended, the rowids it covered are *unsettled* and each refresh counts
+them (an index range scan over recent rowids). More rows than the index holds there means
+a late commit, and the index is rebuilt.
+
 The index also notes the cases whose ``created_at`` is not ``toISOString()`` text, so that
 a date sort need not test the date of every matching case (``repository.sorted_page``).
 """
@@ -106,6 +112,10 @@ class CaseTextIndex:
         self.rowids: array[int] = array("q")
         self.odd_dates: list[int] = []
         self.loaded_upto = 0
+        # Rowids up to here are all in the index; above it, ``(upto, transaction id)``
+        # marks of loads whose rows a transaction still running might add to.
+        self.settled_upto = 0
+        self.unsettled: list[tuple[int, int]] = []
         self._combo_of_row: array[int] = array("q")
         self._combo_code: dict[tuple[int, int, int], int] = {}
         self._combo_rows: list[array[int]] = []
@@ -180,6 +190,10 @@ class CaseTextIndex:
         """How many cases have any of ``combos``."""
         return sum(len(self._combo_rows[combo]) for combo in combos)
 
+    def count_between(self, low: int, high: int) -> int:
+        """How many cases the index holds with rowid in (low, high]."""
+        return bisect_right(self.rowids, high) - bisect_right(self.rowids, low)
+
     def combo_of(self, rowid: int) -> int | None:
         """The combination of the case with ``rowid``; ``None`` if the index lacks it."""
         position = bisect_left(self.rowids, rowid)
@@ -199,16 +213,35 @@ async def current_index(session: AsyncSession, *, rebuild: bool = False) -> Case
     if index is None or rebuild:
         index = _INDEXES[engine] = CaseTextIndex()
     async with index.lock:
-        latest = await repository.max_rowid(session)
-        if latest < index.loaded_upto:
+        latest, next_transaction = await repository.max_rowid(session)
+        if latest < index.loaded_upto or not await _settle(session, index):
             index = _INDEXES[engine] = CaseTextIndex()
+        loaded = index.loaded_upto
         # One batch at a time: holding every row before indexing them took a worker to
         # several times the index's own size at a million cases.
         while index.loaded_upto < latest:
             low = index.loaded_upto
             high = min(latest, low + _BATCH)
             index.extend([await repository.case_texts_after(session, low, upto=high)], upto=high)
+        if next_transaction is None:
+            index.settled_upto = index.loaded_upto
+        elif index.loaded_upto > loaded:
+            index.unsettled.append((index.loaded_upto, next_transaction))
     return index
+
+
+async def _settle(session: AsyncSession, index: CaseTextIndex) -> bool:
+    """Settle what no running transaction can add to; ``False`` if rows came in late."""
+    if not index.unsettled:
+        return True
+    low, high = index.settled_upto, index.loaded_upto
+    count, oldest_running = await repository.count_between(session, low, high)
+    if count != index.count_between(low, high):
+        log.warning("search.index_late_rows", low=low, high=high)
+        return False
+    while index.unsettled and index.unsettled[0][1] <= oldest_running:
+        index.settled_upto = index.unsettled.pop(0)[0]
+    return True
 
 
 async def warm_index(app: FastAPI) -> CaseTextIndex | None:
