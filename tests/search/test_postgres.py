@@ -9,6 +9,7 @@ on PostgreSQL; the direct route, which reads every matching case, must not be ne
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import shutil
 import sqlite3
@@ -36,22 +37,30 @@ COMPARED = pytest.mark.sqlite_only(
 )
 
 
+@contextlib.asynccontextmanager
+async def _pair(path: Path, url: str) -> AsyncIterator[tuple[Database, Database]]:
+    """(the SQLite database at ``path``, the PostgreSQL one at ``url``), disposed after."""
+    settings = make_settings(path)
+    sqlite, postgres = Database(settings), Database(settings, url=url)
+    try:
+        yield sqlite, postgres
+    finally:
+        await sqlite.dispose()
+        await postgres.dispose()
+
+
 @pytest.fixture
 async def databases(reference_file: Path) -> AsyncIterator[tuple[Database, Database]]:
     """(the reference SQLite database, a PostgreSQL copy of it)."""
-    settings = make_settings(reference_file)
     with pg_database("ct_search") as url:
-        await copy_database(settings, f"sqlite+aiosqlite:///{reference_file}", url)
-        sqlite, postgres = Database(settings), Database(settings, url=url)
-        try:
-            yield sqlite, postgres
-        finally:
-            await sqlite.dispose()
-            await postgres.dispose()
+        sqlite_url = f"sqlite+aiosqlite:///{reference_file}"
+        await copy_database(make_settings(reference_file), sqlite_url, url)
+        async with _pair(reference_file, url) as pair:
+            yield pair
 
 
 def _add_ties(path: Path) -> None:
-    """Append copies of every second case: same texts, dates, severities, later rowids."""
+    """Append copies of every second, third and fourth case: same texts, dates, severities."""
     with sqlite3.connect(path) as connection:
         columns = [row[1] for row in connection.execute("PRAGMA table_info(cases)")]
         for copy in (1, 2, 3):
@@ -76,14 +85,8 @@ def tied_copies(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path
 
 @pytest.fixture
 async def tied(tied_copies: tuple[Path, str]) -> AsyncIterator[tuple[Database, Database]]:
-    path, url = tied_copies
-    settings = make_settings(path)
-    sqlite, postgres = Database(settings), Database(settings, url=url)
-    try:
-        yield sqlite, postgres
-    finally:
-        await sqlite.dispose()
-        await postgres.dispose()
+    async with _pair(*tied_copies) as pair:
+        yield pair
 
 
 def _frozen_clock() -> Clock:
