@@ -41,6 +41,7 @@ from sqlalchemy import (
     any_,
     bindparam,
     cast,
+    exists,
     func,
     literal_column,
     select,
@@ -108,20 +109,50 @@ def one_of(executor: Executor, column: Any, values: Sequence[str]) -> ColumnElem
     return column == any_(cast(bindparam("values", list(values)), ARRAY(String())))  # type: ignore[no-any-return]
 
 
-def one_of_ints(executor: Executor, column: Any, values: Sequence[int]) -> ColumnElement[bool]:
-    """``column IN (values)`` for a long list of integers, bound as one parameter.
+def _listed_ints(executor: Executor, values: Sequence[int]) -> Any:
+    """A one-column table (``value``) of ``values``, bound as one parameter.
 
     SQLite reads the list as JSON text through ``json_each``; PostgreSQL unnests a bigint
-    array (a subquery the planner can hash, where ``= ANY`` would test each row against the
-    whole list).
+    array (a table the planner can hash, where ``= ANY`` of a prepared statement's
+    parameter may test each row against the whole list).
     """
     if is_sqlite(executor):
         text = orjson.dumps(list(values)).decode()
-        listed = func.json_each(bindparam("ids", text, unique=True)).table_valued("value")
-    else:
-        ids = bindparam("ids", list(values), type_=ARRAY(BigInteger()), unique=True)
-        listed = func.unnest(ids).table_valued("value").render_derived()
-    return column.in_(select(listed.c.value))  # type: ignore[no-any-return]
+        return func.json_each(bindparam("ids", text, unique=True)).table_valued("value")
+    ids = bindparam("ids", list(values), type_=ARRAY(BigInteger()), unique=True)
+    return func.unnest(ids).table_valued("value").render_derived()
+
+
+def one_of_ints(executor: Executor, column: Any, values: Sequence[int]) -> ColumnElement[bool]:
+    """``column IN (values)`` for a list of integers, bound as one parameter."""
+    return column.in_(select(_listed_ints(executor, values).c.value))  # type: ignore[no-any-return]
+
+
+def none_of_ints(executor: Executor, column: Any, values: Sequence[int]) -> ColumnElement[bool]:
+    """``column NOT IN (values)`` for a long list of integers, bound as one parameter.
+
+    PostgreSQL gets ``NOT EXISTS``, which it plans as an anti-join: ``NOT IN`` a subquery
+    whose hash table would not fit in ``work_mem`` is rescanned for every row.
+    """
+    if is_sqlite(executor):
+        return ~one_of_ints(executor, column, values)
+    listed = _listed_ints(executor, values)
+    return ~exists(select(literal_column("1")).select_from(listed).where(listed.c.value == column))
+
+
+def among_ints(
+    executor: Executor, statement: SelectT, column: Any, values: Sequence[int]
+) -> SelectT:
+    """``statement`` kept to the rows whose ``column`` is in a long list of integers.
+
+    PostgreSQL joins the unnested list: as ``IN`` (a semi-join) it guesses 200 distinct
+    values, and probes an index once per listed value where hashing the list would be
+    cheaper. ``column`` must be unique (a rowid), as a join repeats rows otherwise.
+    """
+    if is_sqlite(executor):
+        return statement.where(one_of_ints(executor, column, values))
+    listed = _listed_ints(executor, values)
+    return statement.join(listed, listed.c.value == column)
 
 
 _GLOB_CLASS = re.compile(r"\[[^\]]*\]")

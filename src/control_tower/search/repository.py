@@ -39,9 +39,11 @@ from control_tower.core import read_indexes
 from control_tower.core.rows import table
 from control_tower.core.sqlcompat import (
     Walk,
+    among_ints,
     driver_rows,
     glob,
     is_sqlite,
+    none_of_ints,
     one_of_ints,
     sqlite_order,
     sqlite_walk,
@@ -187,12 +189,9 @@ async def light_rows(
     return list((await session.execute(statement)).all())
 
 
-def _rowid_among(
-    session: AsyncSession, rowids: Sequence[int], *, planned: bool
-) -> ColumnElement[bool]:
+def _rowid(session: AsyncSession, *, planned: bool) -> ColumnClause[int]:
     # ``+rowid`` is SQLite's hint only: PostgreSQL plans by cost and the ORDER BY it is given.
-    unplanned = not planned and is_sqlite(session)
-    return one_of_ints(session, UNPLANNED_ROWID if unplanned else ROWID, rowids)
+    return UNPLANNED_ROWID if not planned and is_sqlite(session) else ROWID
 
 
 async def ordered_rowids(
@@ -219,14 +218,14 @@ async def ordered_rowids(
         if ranged is not None:
             return await _plain_rows(session, ranged, indexed_by=_RANGE_INDEX)
     restricted = list(conditions)
+    if excluding:
+        restricted.append(none_of_ints(session, _rowid(session, planned=False), excluding))
+    extra = () if column is None else (CASES.c[column],)
+    statement = _where(select(ROWID.label("key"), *extra).select_from(CASES), restricted)
     if among is not None:
         # After a table scan the order is rowid order, so SQLite may as well look the
         # listed rows up; otherwise the list must not change how it walks the index.
-        restricted.append(_rowid_among(session, among, planned=table_scan))
-    if excluding:
-        restricted.append(~_rowid_among(session, excluding, planned=False))
-    extra = () if column is None else (CASES.c[column],)
-    statement = _where(select(ROWID.label("key"), *extra), restricted)
+        statement = among_ints(session, statement, _rowid(session, planned=table_scan), among)
     if limit is not None:
         statement = statement.limit(limit).offset(offset or 0)
     ordered = await _in_scan_order(session, statement, conditions, reference=reference)
@@ -271,7 +270,7 @@ async def sorted_page(
         key: Any = CASES.c.created_at
         unknown = dates_known_upto < ROWID
         if odd_dates:
-            unknown = or_(unknown, _rowid_among(session, odd_dates, planned=True))
+            unknown = or_(unknown, one_of_ints(session, ROWID, odd_dates))
         odd_date = (
             select(ROWID)
             .select_from(CASES)
@@ -408,7 +407,7 @@ async def column_by_rowid(
     session: AsyncSession, rowids: Sequence[int], column: str
 ) -> dict[int, Any]:
     """``column`` of the given cases, by rowid."""
-    statement = select(ROWID, CASES.c[column]).where(_rowid_among(session, rowids, planned=True))
+    statement = among_ints(session, select(ROWID, CASES.c[column]), ROWID, rowids)
     return {row[0]: row[1] for row in await _plain_rows(session, statement)}
 
 
