@@ -7,6 +7,7 @@ paging combinations (and scoped viewers) where ties, NULLs and LIKE semantics ma
 from __future__ import annotations
 
 import random
+import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
 from urllib.parse import urlencode
@@ -14,14 +15,16 @@ from urllib.parse import urlencode
 import httpx
 import pytest
 from fastapi import FastAPI
-from sqlalchemy import select
+from sqlalchemy import String, literal, select
 
 from control_tower.auth.deps import Viewer, authenticate
 from control_tower.core.clock import Clock
+from control_tower.core.db import Database
 from control_tower.core.models import UserRole
 from control_tower.core.rows import table
-from control_tower.core.sqlcompat import like, sqlite_walk
+from control_tower.core.sqlcompat import glob, like, sqlite_walk
 from control_tower.main import create_app
+from control_tower.search.ranking import CANONICAL_ISO_GLOB
 from tests.support.databases import ON_POSTGRES, TestDatabase
 from tests.support.paths import CLOCK_START
 from tests.support.server import make_settings
@@ -215,3 +218,47 @@ class TestSameOrderAfterWrites:
         postgres, sqlite = listings
         assert postgres == sqlite
         assert len(sqlite[0]) == 6 and len(sqlite[1]) == 1
+
+
+GLOB_CASES = [
+    (CANONICAL_ISO_GLOB, "2026-01-15T10:05:00.000Z"),
+    (CANONICAL_ISO_GLOB, "2026-01-15T10:05:00Z"),
+    (CANONICAL_ISO_GLOB, "2026-01-15 10:05:00.000Z"),
+    (CANONICAL_ISO_GLOB, "2026-01-15T10:05:00a000Z"),
+    (CANONICAL_ISO_GLOB, "2026-01-15T10:05:00.000Z\n"),
+    (CANONICAL_ISO_GLOB, "+02026-01-15T10:05:00.000Z"),
+    (CANONICAL_ISO_GLOB, "2026-01-15t10:05:00.000z"),
+    (CANONICAL_ISO_GLOB, "٢٠٢٦-01-15T10:05:00.000Z"),
+    ("a*b?c", "a.b?c"),
+    ("a*b?c", "axxxbyc"),
+    ("a*b?c", "abc"),
+    ("a*b?c", "AxbYc"),
+    ("(x)+[ab]$", "(x)+a$"),
+    ("(x)+[ab]$", "xa"),
+]
+
+
+class TestGlob:
+    async def test_glob_matches_what_sqlite_globs(self, reference_db: TestDatabase) -> None:
+        with sqlite3.connect(":memory:") as connection:
+            expected = [
+                bool(connection.execute("SELECT ? GLOB ?", (value, pattern)).fetchone()[0])
+                for pattern, value in GLOB_CASES
+            ]
+        database = Database(make_settings(reference_db))
+        try:
+            async with database.session() as session:
+                found = [
+                    bool(
+                        (
+                            await session.execute(
+                                select(glob(session, literal(value, String), pattern))
+                            )
+                        ).scalar_one()
+                    )
+                    for pattern, value in GLOB_CASES
+                ]
+        finally:
+            await database.dispose()
+        assert found == expected
+        assert any(expected) and not all(expected)
