@@ -44,6 +44,7 @@ from fastapi import FastAPI
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from control_tower.core.warmup import warming
 from control_tower.search import repository
 from control_tower.search.parser import js_lower
 from control_tower.search.ranking import is_canonical_iso
@@ -259,11 +260,5 @@ async def warm_index(app: FastAPI) -> CaseTextIndex | None:
 @contextlib.asynccontextmanager
 async def search_index_lifespan(app: FastAPI) -> AsyncIterator[None]:
     """Warm the search index in the background at startup; stop warming at shutdown."""
-    task = asyncio.create_task(warm_index(app), name="search-index-warm")
-    app.state.search_index_warming = task
-    try:
+    async with warming(app, "search_index", warm_index):
         yield
-    finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
