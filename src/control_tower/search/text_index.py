@@ -22,7 +22,9 @@ On PostgreSQL concurrent uploads can commit out of rowid order, so rows below th
 maximum may still appear. Each load notes the next transaction id; until every transaction
 older than that has ended, the rowids it covered are *unsettled* and each refresh counts
 them (an index range scan over recent rowids). More rows than the index holds there means
-a late commit, and the index is rebuilt.
+a late commit, and the index is rebuilt. Not covered: a transaction whose first write is a
+case takes its transaction id just after that case's rowid, so a refresh in those few
+microseconds could settle the rowid while its row is still to come.
 
 The index also notes the cases whose ``created_at`` is not ``toISOString()`` text, so that
 a date sort need not test the date of every matching case (``repository.sorted_page``).
