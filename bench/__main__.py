@@ -59,8 +59,11 @@ def parser() -> argparse.ArgumentParser:
     prof.add_argument("--dataset", default="200k")
     prof.add_argument("--database", default=None, help="a SQLite file instead of the dataset")
     prof.add_argument("--backend", choices=["sqlite", "postgres"], default="sqlite")
+    prof.add_argument(
+        "--cache-ttl", type=float, default=0.0, help="CACHE_TTL_S (0 = off; > 0 times cache hits)"
+    )
     prof.add_argument("--requests", type=int, default=20)
-    prof.add_argument("--quiet", action="store_true", help="timings only")
+    prof.add_argument("--quiet", action="store_true", help="timings only, not profiled")
     prof.add_argument("--html", default=None, help="also write an HTML report here")
     render = commands.add_parser("report", help="render docs/performance.md from results")
     render.add_argument("results", nargs="*", help="result files (default: the latest ones)")
