@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import random
+from bisect import bisect_left, bisect_right
 from pathlib import Path
+from typing import ClassVar
 
 import httpx
 import pytest
@@ -24,6 +26,8 @@ from control_tower.trending.analysis import (
     window_topics,
 )
 from control_tower.trending.recent import (
+    PackedText,
+    PackedTextBuilder,
     RecentCases,
     Snapshot,
     SnapshotSource,
@@ -271,3 +275,38 @@ class TestWarmUp:
     ) -> None:
         monkeypatch.setattr(recent, "ENABLED", False)
         assert await recent.warm_window(app) is None
+
+
+class TestPackedText:
+    VALUES: ClassVar[list[str]] = [
+        "2026-01-01T00:00:00.000Z",
+        "",
+        "case-7",
+        "ไก่ทอด",
+        "2026-01-02T00:00:00.000Z",
+    ]
+
+    def test_reads_back_what_it_packed(self) -> None:
+        builder = PackedTextBuilder()
+        builder.extend(self.VALUES[:2])
+        builder.extend(self.VALUES[2:])
+        packed = builder.build()
+        assert len(packed) == len(self.VALUES)
+        assert list(packed) == self.VALUES
+        assert packed[-1] == self.VALUES[-1]
+        with pytest.raises(IndexError):
+            packed[len(self.VALUES)]
+
+    @given(st.lists(st.text(max_size=12), max_size=30), st.integers(-35, 35), st.integers(-35, 35))
+    def test_slices_are_list_slices(self, values: list[str], low: int, high: int) -> None:
+        packed = PackedText.of(values)
+        assert list(packed[low:high]) == values[low:high]
+        assert list(packed[low:]) == values[low:]
+        assert list(packed[::2]) == values[::2]
+
+    @given(st.lists(st.sampled_from(["a", "b", "bb", "c", "ca"]), max_size=30), st.text(max_size=3))
+    def test_bisect_sees_a_sorted_list(self, values: list[str], probe: str) -> None:
+        ordered = sorted(values)
+        packed = PackedText.of(ordered)
+        assert bisect_left(packed, probe) == bisect_left(ordered, probe)
+        assert bisect_right(packed, probe) == bisect_right(ordered, probe)
