@@ -49,6 +49,19 @@ class TestBaseline:
         assert migrate(url(target)).startswith("created the schema")
         assert schema(target) == schema(REFERENCE_DB)
 
+    def test_the_default_database_directory_is_created(self, tmp_path: Path) -> None:
+        # What `make run` does first in a fresh clone: no DATABASE_URL, no ./data/ yet.
+        result = subprocess.run(
+            [sys.executable, "-m", "control_tower", "migrate"],
+            env={"PATH": "/usr/bin:/bin", "TZ": "UTC"},
+            capture_output=True,
+            text=True,
+            check=False,
+            cwd=tmp_path,
+        )
+        assert result.returncode == 0, result.stderr + result.stdout
+        assert schema(tmp_path / "data" / "call-center.db") == schema(REFERENCE_DB)
+
     def test_migrate_is_idempotent(self, tmp_path: Path) -> None:
         target = tmp_path / "new.db"
         migrate(url(target))

@@ -16,6 +16,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, inspect, pool
 from sqlalchemy.ext.asyncio import create_async_engine
 
+from control_tower.core.db import sqlite_path
 from control_tower.core.models import ORIGINAL_TABLES, Base
 
 log = structlog.get_logger("control_tower.migrate")
@@ -104,6 +105,10 @@ def _run_sync(fn: Any, *args: Any) -> Any:
 
 def migrate(url: str) -> str:
     """Bring the database at ``url`` to the latest revision; returns what was done."""
+    path = sqlite_path(url)
+    if path is not None:
+        # The default ./data/ does not exist in a fresh clone; SQLite would not create it.
+        path.parent.mkdir(parents=True, exist_ok=True)
     state: DatabaseState = _run_sync(asyncio.run, _state(url))
     config = alembic_config(url)
     head = ScriptDirectory.from_config(config).get_current_head()
