@@ -21,8 +21,7 @@ from control_tower.auth.deps import Viewer, authenticate
 from control_tower.core.clock import Clock
 from control_tower.core.db import Database
 from control_tower.core.models import UserRole
-from control_tower.core.rows import table
-from control_tower.core.sqlcompat import glob, like, sqlite_walk
+from control_tower.core.sqlcompat import glob
 from control_tower.main import create_app
 from control_tower.search.ranking import CANONICAL_ISO_GLOB
 from tests.support.databases import ON_POSTGRES, TestDatabase
@@ -165,27 +164,6 @@ def _body(response: httpx.Response) -> bytes:
     if response.status_code >= 400:
         return response.json().get("error", "").encode()
     return response.content
-
-
-class TestHelpers:
-    def test_like_folds_ascii_only_and_has_no_escape(self) -> None:
-        cases = table("cases")
-        sql = str(like("postgresql", cases.c.summary, "%ÄPP\\_%").compile())
-        assert "lower(cases.summary COLLATE" in sql
-        assert "ESCAPE ''" in sql
-
-    def test_walk_follows_sqlite_plans(self) -> None:
-        alerts = table("alerts")
-        by_status = select(alerts).order_by(alerts.c.status.desc())
-        assert sqlite_walk(by_status, alerts).backwards
-        pinned = select(alerts).where(alerts.c.status == "active").order_by(alerts.c.status.desc())
-        assert not sqlite_walk(pinned, alerts).backwards
-        unindexed = select(alerts).where(alerts.c.type == "spike").order_by(alerts.c.type.desc())
-        assert not sqlite_walk(unindexed, alerts).backwards
-        scoped = select(alerts).where(
-            (alerts.c.business_unit == "x") | alerts.c.business_unit.is_(None)
-        )
-        assert sqlite_walk(scoped, alerts).or_terms
 
 
 class TestSameOrderAfterWrites:

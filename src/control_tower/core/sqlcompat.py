@@ -389,17 +389,48 @@ def _sqlite_sql(statement: Select[Any]) -> tuple[str, tuple[Any, ...]]:
     return str(compiled), tuple(params[name] for name in compiled.positiontup or ())
 
 
+_WALKS_BY_SHAPE: dict[Any, Walk] = {}
+_WALKS_BY_SHAPE_MAX = 1024
+
+
+def _shape(statement: Select[Any], table: Table) -> Any:
+    """What the walk depends on: the statement's structure without its bound values.
+
+    SQLAlchemy's own cache key, plus the length of each expanding ``IN`` list (rendered
+    as that many placeholders); ``None`` when the statement cannot be keyed.
+    """
+    key = statement._generate_cache_key()
+    if key is None:
+        return None
+    lengths = tuple(
+        len(bind.value) for bind in key.bindparams if bind.expanding and bind.value is not None
+    )
+    return key.key, lengths, table.name
+
+
 def sqlite_walk(statement: Select[Any], table: Table) -> Walk:
-    """How SQLite walks ``table`` for ``statement`` (planned on the original's schema)."""
+    """How SQLite walks ``table`` for ``statement`` (planned on the original's schema).
+
+    Compiling the statement to SQLite's SQL costs more than running a small query on
+    PostgreSQL, so the walk is remembered per statement shape.
+    """
+    shape = _shape(statement, table)
+    if shape is not None and (known := _WALKS_BY_SHAPE.get(shape)) is not None:
+        return known
     sql, parameters = _sqlite_sql(statement)
     # Without planner statistics the values bound do not change the plan.
-    return _walk(
+    walk = _walk(
         sql,
         (None,) * len(parameters),
         table.name,
         _order_keys(statement),
         _equal_columns(statement),
     )
+    if shape is not None:
+        if len(_WALKS_BY_SHAPE) >= _WALKS_BY_SHAPE_MAX:
+            _WALKS_BY_SHAPE.clear()
+        _WALKS_BY_SHAPE[shape] = walk
+    return walk
 
 
 SQLITE_MAX_LIKE_PATTERN_BYTES = 50_000
