@@ -25,7 +25,7 @@ from control_tower.core.errors import OriginalFailure
 from control_tower.core.jsonenc import JSResponse
 from control_tower.core.openapi import PAGE_PARAMETERS, ErrorBody, query_parameter, query_parameters
 from control_tower.core.query import Pagination, first
-from control_tower.core.respcache import cached_response
+from control_tower.core.respcache import cached_json
 
 
 class AlertIdConvertor(Convertor[str]):
@@ -111,10 +111,10 @@ async def list_alerts(request: Request, session: SessionDep, user: CurrentUser) 
         sort_order=first(request, "sortOrder"),
     )
 
-    async def build() -> Response:
-        return JSResponse(await service.list_alerts(session, query=query, scope=user.scope))
+    async def build() -> Any:
+        return await service.list_alerts(session, query=query, scope=user.scope)
 
-    return await cached_response(request, build)
+    return await cached_json(request, build)
 
 
 @router.get(
@@ -129,11 +129,11 @@ async def count_alerts(
 ) -> Response:
     """Count active alerts, and the critical and high ones among them."""
 
-    async def build() -> Response:
+    async def build() -> Any:
         counts = await service.alert_counts(session, scope=user.scope)
-        return JSResponse({**counts, "timestamp": clock.now_iso()})
+        return {**counts, "timestamp": clock.now_iso()}
 
-    return await cached_response(request, build)
+    return await cached_json(request, build)
 
 
 AlertId = Path(description="Alert id, e.g. `alert-spike-1`", examples=["alert-spike-1"])
@@ -158,13 +158,12 @@ async def get_alert(
 ) -> Response:
     """Get an alert with recent sample cases, risk phrases and its comparison window."""
 
-    async def build() -> Response:
-        detail = await service.get_alert_detail(
+    async def build() -> Any:
+        return await service.get_alert_detail(
             session, alert_id=alert_id, now_ms=clock.now_ms(), scope=user.scope
         )
-        return JSResponse(detail)
 
-    return await cached_response(request, build)
+    return await cached_json(request, build)
 
 
 @router.post(

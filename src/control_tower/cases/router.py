@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, Path, Request
 from starlette.responses import Response
 
@@ -14,7 +16,7 @@ from control_tower.core.deps import SessionDep
 from control_tower.core.jsonenc import JSResponse
 from control_tower.core.openapi import PAGE_PARAMETERS, query_parameter, query_parameters
 from control_tower.core.query import Pagination, first
-from control_tower.core.respcache import cached_response
+from control_tower.core.respcache import cached_json
 
 router = APIRouter(tags=["cases"], route_class=ReadRoute)
 
@@ -84,10 +86,10 @@ async def list_cases(request: Request, session: SessionDep, user: CurrentUser) -
         sort_order=first(request, "sortOrder"),
     )
 
-    async def build() -> Response:
-        return JSResponse(await service.list_cases(session, query=query, scope=user.scope))
+    async def build() -> Any:
+        return await service.list_cases(session, query=query, scope=user.scope)
 
-    return await cached_response(request, build)
+    return await cached_json(request, build)
 
 
 # ``:path`` so that an id with an encoded slash (``case-1%2Fextra``) still reaches the lookup
@@ -110,8 +112,7 @@ async def get_case(
 ) -> Response:
     """Get a case with its generated summary and timeline."""
 
-    async def build() -> Response:
-        detail = await service.get_case_detail(session, case_id=case_id, scope=user.scope)
-        return JSResponse(detail)
+    async def build() -> Any:
+        return await service.get_case_detail(session, case_id=case_id, scope=user.scope)
 
-    return await cached_response(request, build)
+    return await cached_json(request, build)

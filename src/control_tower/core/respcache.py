@@ -1,8 +1,9 @@
 """Whole-response caching of selected GET routes, invalidated by writes.
 
-A route opts in explicitly by returning ``await cached_response(request, build)`` where
-``build`` computes the response as before. The first 200 answer is stored as body bytes,
-status and headers; an identical request then skips the database entirely.
+A route opts in explicitly by returning ``await cached_json(request, compute)``, where
+``compute`` returns the JSON body the route answers (``JSResponse``). The first answer is
+stored as body bytes, status and headers; an identical request then skips the database
+entirely.
 
 The key is the route path, the exact raw query string, the request headers a cached route
 reads (``VARY_HEADERS``), the viewer (id, role, unit scope), the generations of every cache
@@ -26,6 +27,7 @@ from starlette.responses import Response
 
 from control_tower.core.cache import NAMESPACES, WRITES_NAMESPACE, Cache
 from control_tower.core.clock import Clock
+from control_tower.core.jsonenc import JSResponse
 
 # Bodies larger than this are not cached (bounded memory next to the entry cap).
 MAX_BODY_BYTES = 512 * 1024
@@ -80,27 +82,26 @@ async def cached_answer(request: Request, viewer: Any) -> Response | None:
     return response
 
 
-async def cached_response(request: Request, build: Callable[[], Awaitable[Response]]) -> Response:
-    """``build()``'s response, served from the cache for identical requests."""
+async def cached_json(request: Request, compute: Callable[[], Awaitable[Any]]) -> Response:
+    """``JSResponse(await compute())``, served from the cache for identical requests.
+
+    An exception from ``compute`` (a 404, a database failure) propagates and caches nothing.
+    """
     ttl_s = _ttl_s(request)
     viewer = getattr(request.state, "viewer", None)
     if ttl_s <= 0 or viewer is None:
-        return await build()
+        return JSResponse(await compute())
     key, hit = await _lookup(request, viewer, ttl_s)
     if hit is not None:
         return hit
-    response = await build()
-    body = getattr(response, "body", None)
-    if (
-        response.status_code == 200
-        and response.background is None
-        and isinstance(body, bytes)
-        and len(body) <= MAX_BODY_BYTES
-    ):
-        try:
-            text = body.decode("utf-8")
-        except UnicodeDecodeError:
-            return response
-        headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in response.raw_headers]
-        await request.app.state.cache.set(key, {"s": 200, "h": headers, "b": text}, ttl_s)
+    response = JSResponse(await compute())
+    body = bytes(response.body)
+    if len(body) > MAX_BODY_BYTES:
+        return response
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        return response
+    headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in response.raw_headers]
+    await request.app.state.cache.set(key, {"s": 200, "h": headers, "b": text}, ttl_s)
     return response

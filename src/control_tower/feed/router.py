@@ -13,7 +13,7 @@ from control_tower.core.deps import ClockDep, SessionDep
 from control_tower.core.jsonenc import JSResponse
 from control_tower.core.openapi import ErrorBody
 from control_tower.core.query import Pagination, first, first_or
-from control_tower.core.respcache import cached_response
+from control_tower.core.respcache import cached_json
 from control_tower.feed import service
 from control_tower.feed.schemas import FeedPage
 
@@ -77,14 +77,13 @@ async def list_feed(
     )
     pagination = Pagination.from_request(request, default_limit=service.DEFAULT_LIMIT)
 
-    async def build() -> Response:
-        body = await service.list_feed(
+    async def build() -> Any:
+        return await service.list_feed(
             session,
             filters=filters,
             pagination=pagination,
             now_ms=clock.now_ms(),
             scope=user.scope,
         )
-        return JSResponse(body)
 
-    return await cached_response(request, build)
+    return await cached_json(request, build)

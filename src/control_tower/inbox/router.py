@@ -18,7 +18,7 @@ from control_tower.core.errors import OriginalFailure
 from control_tower.core.jsonenc import JSResponse
 from control_tower.core.openapi import ErrorBody
 from control_tower.core.query import Pagination, first
-from control_tower.core.respcache import cached_response
+from control_tower.core.respcache import cached_json
 from control_tower.inbox import service
 from control_tower.inbox.schemas import (
     InboxCount,
@@ -96,7 +96,7 @@ async def list_inbox(request: Request, session: SessionDep, viewer: CurrentUser)
     """List shares received by the user, newest first, with sender and source."""
     recipient = service.inbox_owner(viewer, first(request, "userId"))
 
-    async def build() -> Response:
+    async def build() -> Any:
         with _database_failure(service.FETCH_FAILED):
             page = await service.list_inbox(
                 session,
@@ -106,9 +106,9 @@ async def list_inbox(request: Request, session: SessionDep, viewer: CurrentUser)
                 pagination=Pagination.from_request(request),
                 scope=viewer.scope,
             )
-        return JSResponse(page)
+        return page
 
-    return await cached_response(request, build)
+    return await cached_json(request, build)
 
 
 @router.patch(
@@ -153,12 +153,12 @@ async def count_inbox(request: Request, session: SessionDep, viewer: CurrentUser
     """Count pending shares and say whether one of them is an escalation."""
     recipient = service.inbox_owner(viewer, first(request, "userId"))
 
-    async def build() -> Response:
+    async def build() -> Any:
         with _database_failure(service.COUNT_FAILED):
             counts = await service.inbox_count(session, recipient_id=recipient)
-        return JSResponse(counts)
+        return counts
 
-    return await cached_response(request, build)
+    return await cached_json(request, build)
 
 
 @router.post(

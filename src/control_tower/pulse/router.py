@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
@@ -10,7 +12,7 @@ from control_tower.auth.readroute import ReadRoute
 from control_tower.core.deps import CacheDep, ClockDep, SessionDep, SettingsDep
 from control_tower.core.jsonenc import JSResponse
 from control_tower.core.query import first
-from control_tower.core.respcache import cached_response
+from control_tower.core.respcache import cached_json
 from control_tower.pulse import service
 from control_tower.pulse.schemas import PulseResponse, SparklinesResponse, WordcloudResponse
 
@@ -51,17 +53,16 @@ async def get_pulse(
 ) -> Response:
     """Compute today's case KPIs, the resolution rate and the active alert count."""
 
-    async def build() -> Response:
-        body = await service.get_pulse(
+    async def build() -> Any:
+        return await service.get_pulse(
             session,
             now_ms=clock.now_ms(),
             scope=user.scope,
             cache=cache,
             ttl_s=settings.cache_ttl_s,
         )
-        return JSResponse(body)
 
-    return await cached_response(request, build)
+    return await cached_json(request, build)
 
 
 @router.get(
@@ -82,8 +83,8 @@ async def get_sparklines(
     """Count cases per local day over the last seven days for each KPI series."""
     locale = service.pick_locale(first(request, "locale"), request.headers.get("x-locale"))
 
-    async def build() -> Response:
-        body = await service.get_sparklines(
+    async def build() -> Any:
+        return await service.get_sparklines(
             session,
             now_ms=clock.now_ms(),
             locale=locale,
@@ -91,9 +92,8 @@ async def get_sparklines(
             cache=cache,
             ttl_s=settings.cache_ttl_s,
         )
-        return JSResponse(body)
 
-    return await cached_response(request, build)
+    return await cached_json(request, build)
 
 
 @router.get(
@@ -112,14 +112,13 @@ async def get_wordcloud(
 ) -> Response:
     """Count the cases of each category created in the last seven days."""
 
-    async def build() -> Response:
-        body = await service.get_wordcloud(
+    async def build() -> Any:
+        return await service.get_wordcloud(
             session,
             now_ms=clock.now_ms(),
             scope=user.scope,
             cache=cache,
             ttl_s=settings.cache_ttl_s,
         )
-        return JSResponse(body)
 
-    return await cached_response(request, build)
+    return await cached_json(request, build)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, Request
 from starlette.responses import Response
 
@@ -13,7 +15,7 @@ from control_tower.core.errors import BadRequest
 from control_tower.core.jsonenc import JSResponse
 from control_tower.core.openapi import error_responses, query_parameter, query_parameters
 from control_tower.core.query import first_or, int_param
-from control_tower.core.respcache import cached_response
+from control_tower.core.respcache import cached_json
 from control_tower.search import service
 from control_tower.search.ranking import Ordering, Paging
 from control_tower.search.schemas import (
@@ -91,8 +93,8 @@ async def search_cases(
 ) -> Response:
     """Parse a query into filters and keywords and return the ranked matching cases."""
 
-    async def build() -> Response:
-        body = await service.search_cases(
+    async def build() -> Any:
+        return await service.search_cases(
             session,
             query=first_or(request, "q", ""),
             paging=Paging(int_param(request, "page", 1), int_param(request, "limit", 20)),
@@ -103,9 +105,8 @@ async def search_cases(
             clock=clock,
             scope=viewer.scope,
         )
-        return JSResponse(body)
 
-    return await cached_response(request, build)
+    return await cached_json(request, build)
 
 
 @router.get(

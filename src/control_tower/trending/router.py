@@ -8,7 +8,6 @@ from urllib.parse import unquote_to_bytes
 
 from fastapi import APIRouter, Path, Request
 from starlette.convertors import Convertor, register_url_convertor
-from starlette.responses import Response
 
 from control_tower.auth.deps import AdminUser, CurrentUser
 from control_tower.auth.readroute import ReadRoute
@@ -20,7 +19,7 @@ from control_tower.core.js import js_truthy
 from control_tower.core.jsonenc import JSResponse
 from control_tower.core.openapi import ErrorBody
 from control_tower.core.query import first_or, int_param, js_int
-from control_tower.core.respcache import cached_response
+from control_tower.core.respcache import cached_json
 from control_tower.trending import service
 from control_tower.trending.jsmath import js_string
 from control_tower.trending.schemas import (
@@ -97,8 +96,8 @@ async def list_trending(
     # Windows move with the clock: an answer is reused for CACHE_TTL_S at most, and never
     # after a case write.
 
-    async def build() -> Response:
-        body = await cached(
+    async def build() -> Any:
+        return await cached(
             cache,
             "trending",
             (window, limit, user.scope),
@@ -108,9 +107,8 @@ async def list_trending(
                 session, window=window, limit=limit, now_ms=clock.now_ms(), scope=user.scope
             ),
         )
-        return JSResponse(body)
 
-    return await cached_response(request, build)
+    return await cached_json(request, build)
 
 
 @router.post(
@@ -219,7 +217,7 @@ async def get_topic(
     """Show one topic's counts, 14-day daily trend, breakdowns and sample cases."""
     decoded = decode_topic(request, topic)
 
-    async def build() -> Response:
+    async def build() -> Any:
         body = await service.get_topic(
             session,
             topic=decoded,
@@ -229,9 +227,9 @@ async def get_topic(
         )
         if body is None:
             raise NotFound("Topic not found", trailing={"topic": decoded})
-        return JSResponse(body)
+        return body
 
-    return await cached_response(request, build)
+    return await cached_json(request, build)
 
 
 @router.get(
@@ -265,8 +263,8 @@ async def list_predictions(
     limit = int_param(request, "limit", 10)
     threshold = int_param(request, "threshold", 100)
 
-    async def build() -> Response:
-        body = await cached(
+    async def build() -> Any:
+        return await cached(
             cache,
             "predictions",
             (window, limit, threshold, user.scope),
@@ -281,6 +279,5 @@ async def list_predictions(
                 scope=user.scope,
             ),
         )
-        return JSResponse(body)
 
-    return await cached_response(request, build)
+    return await cached_json(request, build)

@@ -15,7 +15,7 @@ from control_tower.core.errors import BadRequest, OriginalFailure
 from control_tower.core.jsonenc import JSResponse
 from control_tower.core.openapi import ErrorBody
 from control_tower.core.query import Pagination, first
-from control_tower.core.respcache import cached_response
+from control_tower.core.respcache import cached_json
 from control_tower.uploads import service
 from control_tower.uploads.forms import MalformedForm, read_upload_form
 from control_tower.uploads.schemas import (
@@ -211,10 +211,10 @@ async def list_uploads(request: Request, session: SessionDep) -> Any:
     """List past uploads, newest first, one page at a time."""
     pagination = Pagination.from_request(request, default_limit=10)
 
-    async def build() -> Response:
-        return JSResponse(await service.list_uploads(session, pagination=pagination))
+    async def build() -> Any:
+        return await service.list_uploads(session, pagination=pagination)
 
-    return await cached_response(request, build)
+    return await cached_json(request, build)
 
 
 @router.get(
@@ -231,7 +231,7 @@ async def get_upload(
 ) -> Any:
     """Return one upload, its parsed row errors and how many cases it imported."""
 
-    async def build() -> Response:
-        return JSResponse(await service.get_upload(session, upload_id, scope=viewer.scope))
+    async def build() -> Any:
+        return await service.get_upload(session, upload_id, scope=viewer.scope)
 
-    return await cached_response(request, build)
+    return await cached_json(request, build)
