@@ -65,31 +65,9 @@ _templates: dict[str, str] = {}
 _templates_lock = threading.Lock()
 
 
-def _in_thread(work: Any) -> Any:
-    """Run ``work()`` (which may start its own event loop) off any running loop."""
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return work()
-    result: dict[str, Any] = {}
-
-    def target() -> None:
-        try:
-            result["value"] = work()
-        except BaseException as exc:
-            result["error"] = exc
-
-    thread = threading.Thread(target=target)
-    thread.start()
-    thread.join()
-    if "error" in result:
-        raise result["error"]
-    return result.get("value")
-
-
 def _build_reference_template() -> str:
     from control_tower.core.dbcopy import copy_database
-    from control_tower.core.migrate import migrate
+    from control_tower.core.migrate import migrate, run_off_loop
     from tests.support.server import make_settings
 
     name = pg.create("tpl")
@@ -97,10 +75,9 @@ def _build_reference_template() -> str:
         source = Path(tmp) / "reference.db"
         shutil.copy(REFERENCE_DB, source)
         migrate(sqlite_url(source))
-        _in_thread(
-            lambda: asyncio.run(
-                copy_database(make_settings(source), sqlite_url(source), pg.async_url(name))
-            )
+        run_off_loop(
+            asyncio.run,
+            copy_database(make_settings(source), sqlite_url(source), pg.async_url(name)),
         )
     _prepare_resets(name)
     return name

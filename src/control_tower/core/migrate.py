@@ -81,8 +81,12 @@ def _check_original_schema(state: DatabaseState) -> None:
             )
 
 
-def _run_sync(fn: Any, *args: Any) -> Any:
-    """Alembic drives its own event loop; keep it off a loop that is already running."""
+def run_off_loop(fn: Any, *args: Any) -> Any:
+    """``fn(*args)``, in a thread when an event loop is running here.
+
+    Alembic (and anything else calling ``asyncio.run``) drives its own event loop, which
+    cannot start inside a running one.
+    """
     try:
         asyncio.get_running_loop()
     except RuntimeError:
@@ -109,16 +113,16 @@ def migrate(url: str) -> str:
     if path is not None:
         # The default ./data/ does not exist in a fresh clone; SQLite would not create it.
         path.parent.mkdir(parents=True, exist_ok=True)
-    state: DatabaseState = _run_sync(asyncio.run, _state(url))
+    state: DatabaseState = run_off_loop(asyncio.run, _state(url))
     config = alembic_config(url)
     head = ScriptDirectory.from_config(config).get_current_head()
     if state.revision is None and state.original_tables:
         _check_original_schema(state)
-        _run_sync(command.stamp, config, BASELINE_REVISION)
-        _run_sync(command.upgrade, config, "head")
+        run_off_loop(command.stamp, config, BASELINE_REVISION)
+        run_off_loop(command.upgrade, config, "head")
         log.info("db.adopted", url=_redact_url(url), revision=head)
         return f"adopted the existing database (stamped {BASELINE_REVISION}) and upgraded to {head}"
-    _run_sync(command.upgrade, config, "head")
+    run_off_loop(command.upgrade, config, "head")
     if state.revision is None:
         log.info("db.created", url=_redact_url(url), revision=head)
         return f"created the schema at revision {head}"
