@@ -43,6 +43,20 @@ def url(path: Path) -> str:
     return f"sqlite+aiosqlite:///{path}"
 
 
+def assert_alembic_check_is_clean(database_url: str) -> None:
+    """``alembic check`` (run from the repository) finds nothing the models lack."""
+    result = subprocess.run(
+        [sys.executable, "-m", "alembic", "check"],
+        env={"DATABASE_URL": database_url, "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=Path(__file__).resolve().parents[2],
+    )
+    assert result.returncode == 0, result.stderr + result.stdout
+    assert "No new upgrade operations detected" in result.stdout + result.stderr
+
+
 class TestBaseline:
     def test_empty_database_gets_the_reference_schema(self, tmp_path: Path) -> None:
         target = tmp_path / "new.db"
@@ -70,16 +84,7 @@ class TestBaseline:
     def test_alembic_check_is_clean(self, tmp_path: Path) -> None:
         target = tmp_path / "new.db"
         migrate(url(target))
-        result = subprocess.run(
-            [sys.executable, "-m", "alembic", "check"],
-            env={"DATABASE_URL": str(target), "PATH": "/usr/bin:/bin"},
-            capture_output=True,
-            text=True,
-            check=False,
-            cwd=Path(__file__).resolve().parents[2],
-        )
-        assert result.returncode == 0, result.stderr + result.stdout
-        assert "No new upgrade operations detected" in result.stdout + result.stderr
+        assert_alembic_check_is_clean(str(target))
 
 
 class TestAdoption:
@@ -109,16 +114,7 @@ class TestPostgres:
         with pg_database("ct_migrate") as target:
             assert migrate(target).startswith("created the schema")
             assert migrate(target).startswith("already at revision")
-            result = subprocess.run(
-                [sys.executable, "-m", "alembic", "check"],
-                env={"DATABASE_URL": target, "PATH": "/usr/bin:/bin"},
-                capture_output=True,
-                text=True,
-                check=False,
-                cwd=Path(__file__).resolve().parents[2],
-            )
-        assert result.returncode == 0, result.stderr + result.stdout
-        assert "No new upgrade operations detected" in result.stdout + result.stderr
+            assert_alembic_check_is_clean(target)
 
     def test_text_sorts_by_bytes_and_rows_keep_insertion_order(
         self, empty_db: TestDatabase
