@@ -93,6 +93,28 @@ def expect(
         assert response.json()["error"] == message
 
 
+def raw_body_answer(content: bytes, *, failed: str, missing: str) -> tuple[int, str, str]:
+    """What a write answers for a raw body: nested too deep, unreadable or null, or not an
+    object (a number, string or array has no fields)."""
+    if content == DEEP:
+        return 400, TOO_DEEP, "INVALID_JSON"
+    parsed = js_parse(content)
+    if parsed is ABSENT or parsed is None:
+        return 500, failed, "REQUEST_FAILED"
+    return 400, missing, "VALIDATION_ERROR"
+
+
+def answers(
+    harness: Harness, method: str, path: str, content: bytes, expected: tuple[int, Any, Any]
+) -> None:
+    """The write answers ``expected``; when it is refused, nothing was written."""
+    version = harness.data_version()
+    response = harness.request(method, path, content=content)
+    expect(harness, response, *expected)
+    if expected[0] != 200:
+        assert harness.data_version() == version
+
+
 raw_bodies = st.one_of(
     st.sampled_from([*BAD_JSON, DEEP]).map(lambda raw: ("raw", raw)),
     st.sampled_from([b"null", b"42", b'"text"', b"[1, 2]", b"true"]).map(lambda r: ("raw", r)),
@@ -117,15 +139,10 @@ class TestShares:
     def test_share_bodies_get_the_documented_answer(
         self, harness: Harness, fields: dict[str, Any], raw: tuple[str, bytes] | None
     ) -> None:
+        expected: tuple[int, Any, Any]
         if raw is not None:
             content = raw[1]
-            parsed = js_parse(content)
-            if content == DEEP:
-                status, message, code = 400, TOO_DEEP, "INVALID_JSON"
-            elif parsed is ABSENT or parsed is None:
-                status, message, code = 500, SHARE_FAILED, "REQUEST_FAILED"
-            else:  # a number, string or array has no fields
-                status, message, code = 400, SHARE_MISSING, "VALIDATION_ERROR"
+            expected = raw_body_answer(content, failed=SHARE_FAILED, missing=SHARE_MISSING)
         else:
             body = body_of(fields)
             content = json.dumps(body).encode()
@@ -136,16 +153,12 @@ class TestShares:
             if truthy(fields["message"]):
                 stored.append(fields["message"])
             if not all(truthy(value) for value in required):
-                status, message, code = 400, SHARE_MISSING, "VALIDATION_ERROR"
+                expected = (400, SHARE_MISSING, "VALIDATION_ERROR")
             elif not all(bindable(value) for value in stored) or None in (share_type, channel):
-                status, message, code = 500, SHARE_FAILED, "REQUEST_FAILED"
+                expected = (500, SHARE_FAILED, "REQUEST_FAILED")
             else:
-                status, message, code = 200, None, None
-        version = harness.data_version()
-        response = harness.request("POST", "/api/shares", content=content)
-        expect(harness, response, status, message, code)
-        if status != 200:
-            assert harness.data_version() == version
+                expected = (200, None, None)
+        answers(harness, "POST", "/api/shares", content, expected)
 
 
 class TestInboxPatch:
@@ -160,13 +173,9 @@ class TestInboxPatch:
         statuses = ("pending", "read", "actioned")
         if raw is not None:
             content = raw[1]
-            parsed = js_parse(content)
-            if content == DEEP:
-                expected = (400, TOO_DEEP, "INVALID_JSON")
-            elif parsed is ABSENT or parsed is None:
-                expected = (500, INBOX_FAILED, "REQUEST_FAILED")
-            else:
-                expected = (400, "Missing required field: id", "VALIDATION_ERROR")
+            expected = raw_body_answer(
+                content, failed=INBOX_FAILED, missing="Missing required field: id"
+            )
         else:
             content = json.dumps(body_of({"id": share_id, "status": status})).encode()
             if not truthy(share_id):
@@ -184,11 +193,7 @@ class TestInboxPatch:
                 expected = (500, INBOX_FAILED, "REQUEST_FAILED")
             else:
                 expected = (200, "", "")
-        version = harness.data_version()
-        response = harness.request("PATCH", "/api/inbox", content=content)
-        expect(harness, response, *expected)
-        if expected[0] != 200:
-            assert harness.data_version() == version
+        answers(harness, "PATCH", "/api/inbox", content, expected)
 
 
 class TestEscalate:
@@ -212,13 +217,7 @@ class TestEscalate:
     ) -> None:
         if raw is not None:
             content = raw[1]
-            parsed = js_parse(content)
-            if content == DEEP:
-                expected = (400, TOO_DEEP, "INVALID_JSON")
-            elif parsed is ABSENT or parsed is None:
-                expected = (500, ESCALATE_FAILED, "REQUEST_FAILED")
-            else:
-                expected = (400, ESCALATE_MISSING, "VALIDATION_ERROR")
+            expected = raw_body_answer(content, failed=ESCALATE_FAILED, missing=ESCALATE_MISSING)
         else:
             fields = {"senderId": sender, "recipientId": recipient}
             fields |= {"channel": channel, "message": message}
@@ -235,11 +234,7 @@ class TestEscalate:
                 expected = (500, ESCALATE_FAILED, "REQUEST_FAILED")
             else:
                 expected = (200, "", "")
-        version = harness.data_version()
-        response = harness.request("POST", f"/api/alerts/{alert_id}/escalate", content=content)
-        expect(harness, response, *expected)
-        if expected[0] != 200:
-            assert harness.data_version() == version
+        answers(harness, "POST", f"/api/alerts/{alert_id}/escalate", content, expected)
 
 
 class TestOtherBodies:
